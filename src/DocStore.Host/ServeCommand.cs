@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Net;
+using DocStore.Core.Auditing;
+using DocStore.Core.Health;
+using DocStore.Core.Principals;
+using DocStore.Core.Security;
+using DocStore.Imap;
+using DocStore.Imap.Server;
+using DocStore.Storage;
+using DocStore.Storage.Auditing;
+using DocStore.Storage.Embedded;
+using DocStore.Storage.Health;
+using DocStore.Storage.Principals;
+using DocStore.Web;
+using Microsoft.AspNetCore.Connections;
+using Npgsql;
+
+namespace DocStore.Host;
+
+/// <summary>
+/// <c>docstore serve</c>: the database first (embedded or configured, migrated), then one
+/// WebApplication with HTTP, IMAP and IMAPS. On Ctrl+C or SIGTERM the host stops its listeners
+/// and then the embedded PostgreSQL.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run DocStore: IMAP, IMAPS and the web console (the default verb).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, Console.Out, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ParseResult parse, TextWriter console, CancellationToken cancellationToken)
+    {
+        var configuration = HostSettings.Build(parse);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        var imapOptions = builder.Configuration.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions();
+        var dataDirectory = HostSettings.DataDirectoryOf(configuration);
+
+        // The database comes before everything else; the logger factory below is the host's own,
+        // built early so start-up problems are logged the same way.
+        using var startupLogging = LoggerFactory.Create(l => l.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        var startupLogger = startupLogging.CreateLogger("DocStore");
+        DocStoreDatabase database;
+        try
+        {
+            database = await DocStoreDatabase.OpenAsync(HostSettings.StorageOf(configuration), startupLogging, ownServer: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is PostgresNotInstalledException or EmbeddedPostgresException or NpgsqlException)
+        {
+            await Console.Error.WriteLineAsync($"docstore: {ex.Message}");
+            return 1;
+        }
+
+        await using (database)
+        {
+            try
+            {
+                await database.MigrateAsync(startupLogging, cancellationToken);
+                imapOptions.Certificate = TlsCertificates.Load(configuration, dataDirectory, startupLogger);
+                await AdminBootstrap.EnsureAdminAsync(new UserStore(database.DataSource), configuration, console, cancellationToken);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or System.Security.Cryptography.CryptographicException)
+            {
+                await Console.Error.WriteLineAsync($"docstore: {ex.Message}");
+                return 1;
+            }
+
+            ConfigureServices(builder.Services, database, imapOptions);
+            var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
+            var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");
+            var httpPort = configuration.GetValue("Http:Port", 8080);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(httpAddress, httpPort);
+                kestrel.Listen(imapAddress, imapOptions.Port, listen => listen.UseConnectionHandler<ImapConnectionHandler>());
+                kestrel.Listen(imapAddress, imapOptions.TlsPort, listen =>
+                {
+                    listen.UseHttps(imapOptions.Certificate);
+                    listen.UseConnectionHandler<ImapConnectionHandler>();
+                });
+            });
+
+            await using var app = builder.Build();
+            app.MapHealth();
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"docstore: cannot listen: {ex.Message}. Another program (or another DocStore) uses the port; change Imap:Port, Imap:TlsPort or Http:Port.");
+                return 1;
+            }
+
+            var state = app.Services.GetRequiredService<ImapServerState>();
+            state.Listening($"imap://{imapAddress}:{imapOptions.Port}");
+            state.Listening($"imaps://{imapAddress}:{imapOptions.TlsPort}");
+            startupLogger.LogInformation("DocStore is up: IMAP {Imap}:{ImapPort}, IMAPS {Imap}:{TlsPort}, HTTP http://{Http}:{HttpPort}/ ({Database})",
+                imapAddress, imapOptions.Port, imapAddress, imapOptions.TlsPort, httpAddress, httpPort, database.Description);
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            startupLogger.LogInformation("DocStore is stopping");
+        }
+        return 0;
+    }
+
+    private static void ConfigureServices(IServiceCollection services, DocStoreDatabase database, ImapOptions imapOptions)
+    {
+        services.AddSingleton(database.DataSource);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(imapOptions);
+        services.AddSingleton<IUserStore, UserStore>();
+        services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AuthenticationService>();
+        services.AddSingleton<ImapServerState>();
+        services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<ImapServerState>());
+        services.AddSingleton<IHealthProbe>(new DatabaseHealthProbe(database.DataSource, database.Description));
+    }
+}

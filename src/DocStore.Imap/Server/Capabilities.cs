@@ -1,0 +1,15 @@
+namespace DocStore.Imap.Server;
+
+/// <summary>
+/// What the server advertises, by session state: exactly what works (RFC 9051 §6.1.1). The
+/// sign-in capabilities depend on whether plaintext authentication is allowed here.
+/// </summary>
+internal static class Capabilities
+{
+    private const string Base = "IMAP4rev1 SASL-IR LITERAL+ ID";
+
+    public static string Before(bool tls, bool plaintextAllowed) =>
+        Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
+
+    public static string After() => Base;
+}

@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using DocStore.Core.Principals;
+using DocStore.Core.Security;
+using DocStore.Imap.Commands;
+using DocStore.Imap.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace DocStore.Imap.Server;
+
+/// <summary>The session states of RFC 9051 §3.</summary>
+public enum SessionState
+{
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Logout,
+}
+
+/// <summary>How a SASL exchange step ended.</summary>
+internal enum SaslOutcome
+{
+    Data,
+    Cancelled,
+    Invalid,
+    Closed,
+}
+
+/// <summary>The client's answer to a SASL continuation.</summary>
+internal readonly record struct SaslResponse(SaslOutcome Outcome, byte[]? Data);
+
+/// <summary>
+/// One client's conversation: reads commands through the protocol parser, runs them through
+/// <see cref="CommandTable"/>, writes the answers. Owns the session state (who is signed in, the
+/// parser's limits, TLS) and enforces timeouts and the bad-command limit.
+/// </summary>
+public sealed partial class ImapSession : IAsyncDisposable
+{
+    private readonly ImapOptions options;
+    private readonly ImapCommandParser parser;
+    private readonly ILogger logger;
+    private readonly ArrayBufferWriter<byte> pending = new();
+    private int badCommands;
+
+    public ImapSession(ImapConnection connection, ImapOptions options, AuthenticationService authentication, ILogger logger)
+    {
+        Connection = connection;
+        this.options = options;
+        Authentication = authentication;
+        this.logger = logger;
+        parser = new ImapCommandParser(ImapParserLimits.PreAuthentication with { MaxLineLength = options.PreLoginLineLimit, MaxLiteralSize = options.PreLoginLineLimit });
+        Writer = new ImapResponseWriter(pending);
+    }
+
+    public ImapConnection Connection { get; }
+
+    public SessionState State { get; private set; }
+
+    /// <summary>The signed-in user, from LOGIN or AUTHENTICATE on.</summary>
+    public User? User { get; private set; }
+
+    /// <summary>What the client said of itself in ID (RFC 2971), for the audit trail.</summary>
+    public string? ClientId { get; set; }
+
+    internal AuthenticationService Authentication { get; }
+
+    internal ImapOptions Options => options;
+
+    /// <summary>Answers are composed here and flushed once per command.</summary>
+    internal ImapResponseWriter Writer { get; }
+
+    /// <summary>RFC 9051 §11.1: plaintext passwords only over TLS, or on loopback when allowed.</summary>
+    internal bool PlaintextAuthAllowed => Connection.IsTls || (options.AllowInsecureAuthOnLoopback && Connection.IsLoopback);
+
+    internal string CapabilityList => State == SessionState.NotAuthenticated
+        ? Capabilities.Before(Connection.IsTls, PlaintextAuthAllowed)
+        : Capabilities.After();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Writer.WriteUntaggedStatus(ImapStatus.Ok, "CAPABILITY " + CapabilityList, "DocStore ready.");
+        await FlushAsync(cancellationToken);
+
+        while (State != SessionState.Logout)
+        {
+            var command = await ReadCommandAsync(cancellationToken);
+            if (command is null)
+            {
+                break;
+            }
+            await CommandTable.ExecuteAsync(this, command, cancellationToken);
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Signs the session in: new state, larger limits.</summary>
+    internal void SignedIn(User user)
+    {
+        User = user;
+        State = SessionState.Authenticated;
+        parser.Limits = ImapParserLimits.Authenticated with { MaxLineLength = options.LineLimit, MaxNestingDepth = options.MaxNestingDepth };
+    }
+
+    internal void LoggingOut() => State = SessionState.Logout;
+
+    /// <summary>A BAD answer: counted, and after too many the session ends (DESIGN.md, Limits).</summary>
+    internal void Bad(string? tag, string reason, string? responseCode = null)
+    {
+        if (tag is null)
+        {
+            Writer.WriteUntaggedStatus(ImapStatus.Bad, responseCode, reason);
+        }
+        else
+        {
+            Writer.WriteTagged(tag, ImapStatus.Bad, responseCode, reason);
+        }
+        CountBad();
+    }
+
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (pending.WrittenCount == 0)
+        {
+            return;
+        }
+        await Connection.Output.WriteAsync(pending.WrittenMemory, cancellationToken);
+        pending.Clear();
+    }
+
+    /// <summary>STARTTLS: the OK goes out in plaintext, then the handshake; the parser starts afresh.</summary>
+    internal async Task StartTlsAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        parser.Reset();
+        await Connection.StartTlsAsync(options.Certificate!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the client's response in a SASL exchange after a continuation (RFC 9051 §6.2.2):
+    /// base64 data, <c>*</c> to cancel, or the end of the connection. Bounded by the line limit.
+    /// </summary>
+    internal async Task<SaslResponse> ReadSaslResponseAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = StartTimeout(cancellationToken);
+        while (true)
+        {
+            var read = await Connection.Input.ReadAsync(timeout.Token);
+            var reader = new SequenceReader<byte>(read.Buffer);
+            var status = ImapLineReader.TryReadLine(ref reader, options.PreLoginLineLimit, out var line);
+            if (status == ImapLineStatus.Complete)
+            {
+                var valid = Protocol.Commands.AuthenticateCommand.TryParseResponse(line, out var data, out var cancelled);
+                Connection.Input.AdvanceTo(reader.Position);
+                return cancelled ? new(SaslOutcome.Cancelled, null) : valid ? new(SaslOutcome.Data, data) : new(SaslOutcome.Invalid, null);
+            }
+            if (status == ImapLineStatus.TooLong)
+            {
+                // Let the parser eat the rest of the over-long line as it does for commands.
+                Connection.Input.AdvanceTo(reader.Position);
+                parser.DiscardCommand();
+                return new(SaslOutcome.Invalid, null);
+            }
+            Connection.Input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return new(SaslOutcome.Closed, null);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private async Task<ImapCommand?> ReadCommandAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult read;
+            using (var timeout = StartTimeout(cancellationToken))
+            {
+                try
+                {
+                    read = await Connection.Input.ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // RFC 9051 §5.4: autologout after inactivity, announced with BYE.
+                    Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Autologout; idle for too long.");
+                    await FlushAsync(cancellationToken);
+                    return null;
+                }
+            }
+
+            var buffer = read.Buffer;
+            var reader = new SequenceReader<byte>(buffer);
+            var outcome = Step(ref reader, out var command);
+            // Pipelined commands may follow a complete one: only "need more" has examined it all.
+            if (outcome == StepOutcome.NeedMore)
+            {
+                Connection.Input.AdvanceTo(reader.Position, buffer.End);
+            }
+            else
+            {
+                Connection.Input.AdvanceTo(reader.Position);
+            }
+            await FlushAsync(cancellationToken);
+            if (outcome == StepOutcome.Command)
+            {
+                return command;
+            }
+            if (outcome == StepOutcome.Close || read.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    private enum StepOutcome
+    {
+        NeedMore,
+        Command,
+        Close,
+    }
+
+    /// <summary>Drives the parser over what has arrived; answers literals and parse errors.</summary>
+    private StepOutcome Step(ref SequenceReader<byte> reader, out ImapCommand? command)
+    {
+        command = null;
+        while (true)
+        {
+            var result = parser.Parse(ref reader);
+            switch (result.Status)
+            {
+                case ImapParseStatus.NeedMoreData:
+                    return StepOutcome.NeedMore;
+                case ImapParseStatus.Complete:
+                    command = result.Command;
+                    return StepOutcome.Command;
+                case ImapParseStatus.SynchronizingLiteral:
+                    Writer.WriteLiteralContinuation();
+                    parser.AcceptLiteral();
+                    continue;
+                case ImapParseStatus.StreamLiteral:
+                    // Nothing streams yet: no command here takes a streamed literal.
+                    parser.DiscardCommand();
+                    continue;
+                default:
+                    var error = result.Error!;
+                    Writer.WriteParseError(error);
+                    if (error.MustCloseConnection || CountBad())
+                    {
+                        return StepOutcome.Close;
+                    }
+                    continue;
+            }
+        }
+    }
+
+    /// <summary>Counts a BAD; true (after saying BYE) when the limit is reached.</summary>
+    private bool CountBad()
+    {
+        if (++badCommands < options.MaxBadCommands)
+        {
+            return false;
+        }
+        Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Too many invalid commands.");
+        State = SessionState.Logout;
+        LogTooManyBad(logger, Connection.Remote);
+        return true;
+    }
+
+    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(State == SessionState.NotAuthenticated ? options.PreLoginTimeout : options.IdleTimeout);
+        return timeout;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed IMAP session from {Remote}: too many invalid commands")]
+    private static partial void LogTooManyBad(ILogger logger, EndPoint? remote);
+}

@@ -1,0 +1,128 @@
+using Dapper;
+using DocStore.Storage.Embedded;
+using DocStore.Storage.Migrations;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DocStore.Storage;
+
+/// <summary>Where DocStore's database is: an external one, or the embedded cluster in the data folder.</summary>
+public sealed record StorageOptions
+{
+    /// <summary>The data folder; the embedded cluster lives in its <c>postgres/</c>.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary><c>ConnectionStrings:DocStore</c>: when set, that database is used and nothing is started.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>The unprivileged OS user that runs the embedded cluster when DocStore runs as root.</summary>
+    public string? RunAsUser { get; init; }
+}
+
+/// <summary>
+/// The open database: a pooled data source, and the embedded cluster behind it when there is one.
+/// Disposing it stops the embedded cluster if this process is its owner.
+/// </summary>
+public sealed class DocStoreDatabase : IAsyncDisposable
+{
+    public const string EmbeddedDatabaseName = "docstore";
+
+    private readonly EmbeddedPostgres? embedded;
+    private readonly bool stopEmbedded;
+
+    private DocStoreDatabase(NpgsqlDataSource dataSource, EmbeddedPostgres? embedded, bool stopEmbedded, string description)
+    {
+        DataSource = dataSource;
+        this.embedded = embedded;
+        this.stopEmbedded = stopEmbedded;
+        Description = description;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>For status output: "embedded PostgreSQL in ..." or the external host and database.</summary>
+    public string Description { get; }
+
+    public bool IsEmbedded => embedded is not null;
+
+    /// <summary>
+    /// Opens the configured database, or starts (or adopts) the embedded cluster. With
+    /// <paramref name="ownServer"/> the embedded cluster is stopped on dispose even when it was
+    /// left running by a previous process (the server takes ownership); otherwise only a cluster
+    /// this call started is stopped (a CLI verb next to a running server leaves it running).
+    /// </summary>
+    public static async Task<DocStoreDatabase> OpenAsync(StorageOptions options, ILoggerFactory loggerFactory, bool ownServer, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            var external = Build(options.ConnectionString, loggerFactory);
+            return new DocStoreDatabase(external, null, false, $"external PostgreSQL, host {builder.Host}, database {builder.Database}");
+        }
+
+        CreateDataDirectory(options.DataDirectory);
+        var postgresDirectory = Path.GetFullPath(Path.Combine(options.DataDirectory, "postgres"));
+        var cluster = await EmbeddedPostgres.StartAsync(
+            new EmbeddedPostgresOptions { DataDirectory = postgresDirectory, RunAsUser = options.RunAsUser },
+            loggerFactory.CreateLogger<EmbeddedPostgres>(),
+            cancellationToken);
+        try
+        {
+            await using (var maintenance = new NpgsqlConnection(cluster.ConnectionString))
+            {
+                await maintenance.OpenAsync(cancellationToken);
+                var exists = await maintenance.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name = EmbeddedDatabaseName }, cancellationToken: cancellationToken));
+                if (!exists)
+                {
+                    await cluster.CreateDatabaseAsync(EmbeddedDatabaseName, cancellationToken);
+                }
+            }
+
+            var dataSource = Build(cluster.ConnectionStringFor(EmbeddedDatabaseName), loggerFactory);
+            return new DocStoreDatabase(dataSource, cluster, ownServer || cluster.StartedByThisProcess, $"embedded PostgreSQL in {postgresDirectory}");
+        }
+        catch
+        {
+            if (cluster.StartedByThisProcess)
+            {
+                await cluster.StopAsync(CancellationToken.None);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Applies pending migrations; a second run does nothing.</summary>
+    public Task<MigrationResult> MigrateAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).MigrateAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (embedded is not null && stopEmbedded)
+        {
+            await embedded.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The data folder is traversable but not listable by others (0711): the cluster's own user
+    /// (when DocStore runs as root) must reach <c>postgres/</c> inside it, nobody else needs more.
+    /// </summary>
+    private static void CreateDataDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory loggerFactory) =>
+        new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory).Build();
+}

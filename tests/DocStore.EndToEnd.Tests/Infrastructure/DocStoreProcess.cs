@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace DocStore.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>docstore</c> executable, run as a child process on loopback with its own data
+/// folder and free ports: what a user runs, so kill -9 and SIGTERM are real too.
+/// </summary>
+public sealed partial class DocStoreProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource<bool> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DocStoreProcess(Process process, string dataDirectory, int imapPort, int tlsPort, int httpPort)
+    {
+        this.process = process;
+        DataDirectory = dataDirectory;
+        ImapPort = imapPort;
+        TlsPort = tlsPort;
+        HttpPort = httpPort;
+    }
+
+    public string DataDirectory { get; }
+
+    public int ImapPort { get; }
+
+    public int TlsPort { get; }
+
+    public int HttpPort { get; }
+
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The one-time admin password the first start printed, if it printed one.</summary>
+    public string? PrintedAdminPassword => AdminPasswordPattern().Match(Output) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>Starts <c>docstore serve</c> and waits until it says it is up (or fails).</summary>
+    public static async Task<DocStoreProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, (int Imap, int Tls, int Http)? ports = null)
+    {
+        var (imap, tls, http) = ports ?? (FreePort(), FreePort(), FreePort());
+        var info = HostCommand("serve", "--data-dir", dataDirectory, $"--Imap:Port={imap}", $"--Imap:TlsPort={tls}", $"--Http:Port={http}");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>(StringComparer.Ordinal))
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var server = new DocStoreProcess(process, dataDirectory, imap, tls, http);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Exited += (_, _) => server.ready.TrySetResult(false);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var started = await server.ready.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        if (!started)
+        {
+            throw new InvalidOperationException($"docstore did not start:\n{server.Output}");
+        }
+        return server;
+    }
+
+    /// <summary>Runs a CLI verb to completion: exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string? standardInput, params string[] arguments)
+    {
+        var info = HostCommand(arguments);
+        info.RedirectStandardInput = true;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>SIGTERM, as a service manager would send: DocStore should stop cleanly.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>kill -9: no chance to clean up; PostgreSQL keeps running.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            await TerminateAsync();
+        }
+        process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+        if (line.Contains("DocStore is up", StringComparison.Ordinal))
+        {
+            ready.TrySetResult(true);
+        }
+    }
+
+    private static ProcessStartInfo HostCommand(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostAssembly.Value);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        return info;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The host project builds beside this one in the same configuration.
+    private static readonly Lazy<string> HostAssembly = new(() =>
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "DocStore.sln")))
+        {
+            root = root.Parent;
+        }
+        var configuration = testDirectory.Parent!.Name;
+        var path = Path.Combine(root!.FullName, "src", "DocStore.Host", "bin", configuration, testDirectory.Name, "docstore.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
+    });
+
+    [GeneratedRegex(@"password:\s+(\S+)")]
+    private static partial Regex AdminPasswordPattern();
+}

@@ -1,0 +1,90 @@
+using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Testing;
+using MailKit;
+using MailKit.Security;
+using Xunit;
+
+namespace DocStore.EndToEnd.Tests;
+
+/// <summary>Start, crash, restart, stop: each test with its own data folder.</summary>
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task After_kill_9_the_same_command_comes_back_with_all_data()
+    {
+        using var directory = new TempDirectory();
+        var first = await DocStoreProcess.StartAsync(directory.Path);
+        var ports = (first.ImapPort, first.TlsPort, first.HttpPort);
+        var admin = first.PrintedAdminPassword!;
+        // A CLI verb next to the running server uses its PostgreSQL and leaves it running.
+        var (code, output) = await DocStoreProcess.RunAsync("s3cret-for-erin\n", "user", "add", "erin", "--data-dir", directory.Path);
+        Assert.True(code == 0, output);
+
+        await first.KillAsync();
+        await using var second = await DocStoreProcess.StartAsync(directory.Path, ports: ports);
+
+        Assert.Null(second.PrintedAdminPassword);
+        using var client = await Imap.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        await client.AuthenticateAsync("erin", "s3cret-for-erin");
+        Assert.True(client.IsAuthenticated);
+        using var adminClient = await Imap.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        await adminClient.AuthenticateAsync("admin", admin);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_docstore_and_its_postgresql()
+    {
+        using var directory = new TempDirectory();
+        var server = await DocStoreProcess.StartAsync(directory.Path);
+
+        var exitCode = await server.TerminateAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.False(File.Exists(Path.Combine(directory.Path, "postgres", "postmaster.pid")), server.Output);
+        Assert.Contains("DocStore is stopping", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_connection_string_it_uses_that_database_and_starts_no_postgresql()
+    {
+        using var directory = new TempDirectory();
+        var cluster = await TestCluster.GetAsync();
+        var name = "external_" + Guid.NewGuid().ToString("N")[..12];
+        await cluster.CreateDatabaseAsync(name, CancellationToken.None);
+
+        await using var server = await DocStoreProcess.StartAsync(directory.Path, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ConnectionStrings:DocStore"] = cluster.ConnectionStringFor(name),
+            ["Admin:InitialPassword"] = "configured-admin-password",
+        });
+
+        Assert.False(Directory.Exists(Path.Combine(directory.Path, "postgres")));
+        Assert.Null(server.PrintedAdminPassword);
+        using var client = await Imap.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect);
+        await client.AuthenticateAsync("admin", "configured-admin-password");
+        Assert.True(client.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Without_the_loopback_exception_plain_connections_advertise_logindisabled()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await DocStoreProcess.StartAsync(directory.Path, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Imap:AllowInsecureAuthOnLoopback"] = "false",
+            ["Admin:InitialPassword"] = "container-admin",
+        });
+
+        using (var plain = await Imap.ConnectAsync(server.ImapPort, SecureSocketOptions.None))
+        {
+            Assert.True(plain.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
+            Assert.DoesNotContain("PLAIN", plain.AuthenticationMechanisms);
+            await Assert.ThrowsAnyAsync<Exception>(() => plain.AuthenticateAsync("admin", "container-admin"));
+        }
+
+        using var secured = await Imap.ConnectAsync(server.ImapPort, SecureSocketOptions.StartTls);
+        Assert.False(secured.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
+        await secured.AuthenticateAsync("admin", "container-admin");
+        Assert.True(secured.IsAuthenticated);
+    }
+}

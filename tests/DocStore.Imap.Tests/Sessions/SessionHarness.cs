@@ -1,0 +1,175 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using DocStore.Core.Auditing;
+using DocStore.Core.Principals;
+using DocStore.Core.Security;
+using DocStore.Imap.Server;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DocStore.Imap.Tests.Sessions;
+
+/// <summary>
+/// A real <see cref="ImapSession"/> over in-memory pipes, with users in memory: the protocol
+/// without a network or a database. Reads and writes whole lines like a client.
+/// </summary>
+internal sealed class SessionHarness : IAsyncDisposable
+{
+    public const string Password = "right password";
+
+    private readonly Pipe toServer = new();
+    private readonly Pipe toClient = new();
+    private readonly Task session;
+    private readonly CancellationTokenSource stop = new();
+
+    public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false)
+    {
+        Users = new MemoryUsers();
+        Audit = new MemoryAudit();
+        Options = options ?? new ImapOptions();
+        var connection = new ImapConnection(new DuplexPipe(toServer.Reader, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
+        var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), TimeProvider.System);
+        var imap = new ImapSession(connection, Options, authentication, NullLogger.Instance);
+        session = Task.Run(async () =>
+        {
+            try
+            {
+                await imap.RunAsync(stop.Token);
+            }
+            finally
+            {
+                await toClient.Writer.CompleteAsync();
+            }
+        });
+    }
+
+    public MemoryUsers Users { get; }
+
+    public MemoryAudit Audit { get; }
+
+    public ImapOptions Options { get; }
+
+    public Task Session => session;
+
+    public async Task SendAsync(string text)
+    {
+        await toServer.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+
+    public async Task SendBytesAsync(byte[] bytes)
+    {
+        await toServer.Writer.WriteAsync(bytes);
+    }
+
+    public Task CloseInputAsync() => toServer.Writer.CompleteAsync().AsTask();
+
+    /// <summary>The next line from the server without its CRLF, or null at the end of the stream.</summary>
+    public async Task<string?> ReadLineAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var result = await toClient.Reader.ReadAsync(timeout.Token);
+            var buffer = result.Buffer;
+            var reader = new System.Buffers.SequenceReader<byte>(buffer);
+            if (reader.TryReadTo(out System.Buffers.ReadOnlySequence<byte> line, "\r\n"u8))
+            {
+                var text = Encoding.UTF8.GetString(line);
+                toClient.Reader.AdvanceTo(reader.Position);
+                return text;
+            }
+            if (result.IsCompleted)
+            {
+                toClient.Reader.AdvanceTo(buffer.End);
+                return null;
+            }
+            toClient.Reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Reads lines up to and including the tagged answer for <paramref name="tag"/>.</summary>
+    public async Task<List<string>> ReadUntilTaggedAsync(string tag)
+    {
+        var lines = new List<string>();
+        while (await ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+            {
+                return lines;
+            }
+        }
+        throw new InvalidOperationException($"connection closed before {tag} was answered: {string.Join(" | ", lines)}");
+    }
+
+    /// <summary>Sends one command line and returns every line up to its tagged answer.</summary>
+    public async Task<List<string>> CommandAsync(string tag, string command)
+    {
+        await SendAsync($"{tag} {command}\r\n");
+        return await ReadUntilTaggedAsync(tag);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await toServer.Writer.CompleteAsync();
+        try
+        {
+            await session.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        stop.Dispose();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
+
+/// <summary>Users in memory: alice (password <see cref="SessionHarness.Password"/>) and disabled dora.</summary>
+internal sealed class MemoryUsers : IUserStore
+{
+    private static readonly string Hash = PasswordHasher.Hash(SessionHarness.Password);
+
+    private readonly Dictionary<string, UserCredentials> users = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["alice"] = new(new User(1, "alice", "Alice", false, false, DateTimeOffset.UnixEpoch), Hash),
+        ["dora"] = new(new User(2, "dora", "Dora", false, true, DateTimeOffset.UnixEpoch), Hash),
+    };
+
+    public Task<UserCredentials?> FindAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(users.GetValueOrDefault(name));
+
+    public Task<(UserChange Result, User? User)> AddAsync(string name, string passwordHash, bool isAdmin, string? displayName, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<UserChange> SetPasswordHashAsync(string name, string passwordHash, CancellationToken cancellationToken) =>
+        Task.FromResult(UserChange.Done);
+
+    public Task<UserChange> SetDisabledAsync(string name, bool disabled, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<User>>(users.Values.Select(u => u.User).ToList());
+
+    public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)users.Count);
+}
+
+internal sealed class MemoryAudit : IAuditLog
+{
+    public List<AuditRecord> Records { get; } = [];
+
+    public Task RecordAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        lock (Records)
+        {
+            Records.Add(record);
+        }
+        return Task.CompletedTask;
+    }
+}
