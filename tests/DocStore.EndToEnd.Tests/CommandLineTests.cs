@@ -42,14 +42,14 @@ public sealed class CommandLineTests : IClassFixture<TestDatabase>
         {
             ["ConnectionStrings:DocStore"] = database.ConnectionString,
         });
-        using (var client = await Imap.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect))
+        using (var client = await ImapClients.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect))
         {
             await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("frank", "first-password"));
             await client.AuthenticateAsync("frank", "second-password");
         }
 
         Assert.Equal(0, (await Run(null, "user", "disable", "frank")).ExitCode);
-        using (var client = await Imap.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect))
+        using (var client = await ImapClients.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect))
         {
             await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("frank", "second-password"));
         }

@@ -1,6 +1,7 @@
 using DocStore.EndToEnd.Tests.Infrastructure;
 using DocStore.Testing;
 using MailKit;
+using MailKit.Net.Imap;
 using MailKit.Security;
 using Xunit;
 
@@ -24,10 +25,10 @@ public sealed class LifecycleTests
         await using var second = await DocStoreProcess.StartAsync(directory.Path, ports: ports);
 
         Assert.Null(second.PrintedAdminPassword);
-        using var client = await Imap.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        using var client = await ImapClients.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
         await client.AuthenticateAsync("erin", "s3cret-for-erin");
         Assert.True(client.IsAuthenticated);
-        using var adminClient = await Imap.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        using var adminClient = await ImapClients.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
         await adminClient.AuthenticateAsync("admin", admin);
     }
 
@@ -60,7 +61,7 @@ public sealed class LifecycleTests
 
         Assert.False(Directory.Exists(Path.Combine(directory.Path, "postgres")));
         Assert.Null(server.PrintedAdminPassword);
-        using var client = await Imap.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect);
+        using var client = await ImapClients.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect);
         await client.AuthenticateAsync("admin", "configured-admin-password");
         Assert.True(client.IsAuthenticated);
     }
@@ -75,14 +76,14 @@ public sealed class LifecycleTests
             ["Admin:InitialPassword"] = "container-admin",
         });
 
-        using (var plain = await Imap.ConnectAsync(server.ImapPort, SecureSocketOptions.None))
+        using (var plain = await ImapClients.ConnectAsync(server.ImapPort, SecureSocketOptions.None))
         {
             Assert.True(plain.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
             Assert.DoesNotContain("PLAIN", plain.AuthenticationMechanisms);
             await Assert.ThrowsAnyAsync<Exception>(() => plain.AuthenticateAsync("admin", "container-admin"));
         }
 
-        using var secured = await Imap.ConnectAsync(server.ImapPort, SecureSocketOptions.StartTls);
+        using var secured = await ImapClients.ConnectAsync(server.ImapPort, SecureSocketOptions.StartTls);
         Assert.False(secured.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
         await secured.AuthenticateAsync("admin", "container-admin");
         Assert.True(secured.IsAuthenticated);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using DocStore.EndToEnd.Tests.Infrastructure;
 using MailKit;
+using MailKit.Net.Imap;
 using MailKit.Security;
 using Xunit;
 
@@ -39,7 +40,7 @@ public sealed class SignInTests : IClassFixture<FreshServer>
     [Fact]
     public async Task The_printed_admin_password_signs_in_over_imaps()
     {
-        using var client = await Imap.ConnectAsync(fixture.Server.TlsPort, SecureSocketOptions.SslOnConnect);
+        using var client = await ImapClients.ConnectAsync(fixture.Server.TlsPort, SecureSocketOptions.SslOnConnect);
 
         await client.AuthenticateAsync("admin", fixture.AdminPassword);
 
@@ -51,7 +52,7 @@ public sealed class SignInTests : IClassFixture<FreshServer>
     [Fact]
     public async Task Starttls_on_the_plain_port_then_login_works()
     {
-        using var client = await Imap.ConnectAsync(fixture.Server.ImapPort, SecureSocketOptions.StartTls);
+        using var client = await ImapClients.ConnectAsync(fixture.Server.ImapPort, SecureSocketOptions.StartTls);
         // LOGIN rather than AUTHENTICATE PLAIN: both must work.
         client.AuthenticationMechanisms.Clear();
 
@@ -65,7 +66,7 @@ public sealed class SignInTests : IClassFixture<FreshServer>
     [Fact]
     public async Task A_wrong_password_is_refused_and_the_connection_stays_usable()
     {
-        using var client = await Imap.ConnectAsync(fixture.Server.TlsPort, SecureSocketOptions.SslOnConnect);
+        using var client = await ImapClients.ConnectAsync(fixture.Server.TlsPort, SecureSocketOptions.SslOnConnect);
 
         await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("admin", "not the password"));
         await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("nobody-here", "whatever"));
@@ -77,7 +78,7 @@ public sealed class SignInTests : IClassFixture<FreshServer>
     [Fact]
     public async Task A_plain_loopback_connection_may_sign_in_by_default()
     {
-        using var client = await Imap.ConnectAsync(fixture.Server.ImapPort, SecureSocketOptions.None);
+        using var client = await ImapClients.ConnectAsync(fixture.Server.ImapPort, SecureSocketOptions.None);
 
         Assert.False(client.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
         Assert.Contains("PLAIN", client.AuthenticationMechanisms);
@@ -111,7 +112,7 @@ public sealed class SignInTests : IClassFixture<FreshServer>
             print(typ, data[0].decode())
             c.logout()
             """;
-        var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("python3") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
         using var python = Process.Start(info)!;

@@ -49,7 +49,7 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
     }
 
     /// <summary>The one-time admin password the first start printed, if it printed one.</summary>
-    public string? PrintedAdminPassword => AdminPasswordPattern().Match(Output) is { Success: true } m ? m.Groups[1].Value : null;
+    public string? PrintedAdminPassword => AdminPasswordPattern().Match(Output) is { Success: true } m ? m.Groups["password"].Value : null;
 
     /// <summary>Starts <c>docstore serve</c> and waits until it says it is up (or fails).</summary>
     public static async Task<DocStoreProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, (int Imap, int Tls, int Http)? ports = null)
@@ -61,14 +61,14 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}={value}");
         }
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new DocStoreProcess(process, dataDirectory, imap, tls, http);
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.Exited += (_, _) => server.ready.TrySetResult(false);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var child = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var server = new DocStoreProcess(child, dataDirectory, imap, tls, http);
+        child.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        child.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        child.Exited += (_, _) => server.ready.TrySetResult(false);
+        child.Start();
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
 
         var started = await server.ready.Task.WaitAsync(TimeSpan.FromSeconds(120));
         if (!started)
@@ -83,17 +83,17 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
     {
         var info = HostCommand(arguments);
         info.RedirectStandardInput = true;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var verb = Process.Start(info)!;
+        var stdout = verb.StandardOutput.ReadToEndAsync();
+        var stderr = verb.StandardError.ReadToEndAsync();
         if (standardInput is not null)
         {
-            await process.StandardInput.WriteAsync(standardInput);
+            await verb.StandardInput.WriteAsync(standardInput);
         }
-        process.StandardInput.Close();
+        verb.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        await verb.WaitForExitAsync(timeout.Token);
+        return (verb.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>SIGTERM, as a service manager would send: DocStore should stop cleanly.</summary>
@@ -178,6 +178,6 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
     });
 
-    [GeneratedRegex(@"password:\s+(\S+)")]
+    [GeneratedRegex(@"password:\s+(?<password>\S+)", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AdminPasswordPattern();
 }

@@ -68,7 +68,7 @@ public sealed class UserStoreTests : IClassFixture<MigratedDatabase>
         Assert.Equal(PasswordCheck.Match, PasswordHasher.Verify("new secret", stored!.PasswordHash));
         Assert.Equal(PasswordCheck.Mismatch, PasswordHasher.Verify("old secret", stored.PasswordHash));
         Assert.True(stored.User.Disabled);
-        Assert.Contains(await users.ListAsync(CancellationToken.None), u => u.Name == name && u.Disabled);
+        Assert.Contains(await users.ListAsync(CancellationToken.None), u => string.Equals(u.Name, name, StringComparison.Ordinal) && u.Disabled);
     }
 
     [Fact]

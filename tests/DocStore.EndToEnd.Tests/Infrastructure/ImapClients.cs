@@ -4,7 +4,7 @@ using MailKit.Security;
 namespace DocStore.EndToEnd.Tests.Infrastructure;
 
 /// <summary>MailKit clients for a test server, accepting its self-signed certificate.</summary>
-public static class Imap
+public static class ImapClients
 {
     public static async Task<ImapClient> ConnectAsync(int port, SecureSocketOptions security)
     {

@@ -1,0 +1,81 @@
+namespace DocStore.Core.Mime;
+
+/// <summary>
+/// HEADER.FIELDS and HEADER.FIELDS.NOT (RFC 9051 §6.4.5): the header fields whose names match
+/// (or do not match) the list, ignoring case, as the original bytes with their continuation
+/// lines, followed by the blank line that ends a header.
+/// </summary>
+internal static class HeaderFieldFilter
+{
+    public static byte[] Filter(ReadOnlySpan<byte> header, IReadOnlyList<string> names, bool keep)
+    {
+        var output = new List<byte>(header.Length);
+        var position = 0;
+        while (position < header.Length)
+        {
+            var fieldEnd = FieldEnd(header, position);
+            var field = header[position..fieldEnd];
+            if (IsBlankLine(field))
+            {
+                break;
+            }
+
+            if (Matches(field, names) == keep)
+            {
+                output.AddRange(field);
+                if (field[^1] != (byte)'\n')
+                {
+                    output.AddRange("\r\n"u8);
+                }
+            }
+
+            position = fieldEnd;
+        }
+
+        output.AddRange("\r\n"u8);
+        return [.. output];
+    }
+
+    /// <summary>The end of a field: past its line and every continuation line (RFC 5322 §2.2.3).</summary>
+    private static int FieldEnd(ReadOnlySpan<byte> header, int start)
+    {
+        var position = start;
+        while (true)
+        {
+            var lineFeed = header[position..].IndexOf((byte)'\n');
+            if (lineFeed < 0)
+            {
+                return header.Length;
+            }
+
+            position += lineFeed + 1;
+            if (position >= header.Length || header[position] is not ((byte)' ' or (byte)'\t'))
+            {
+                return position;
+            }
+        }
+    }
+
+    private static bool IsBlankLine(ReadOnlySpan<byte> line) =>
+        line.SequenceEqual("\r\n"u8) || line.SequenceEqual("\n"u8);
+
+    private static bool Matches(ReadOnlySpan<byte> field, IReadOnlyList<string> names)
+    {
+        var colon = field.IndexOf((byte)':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var name = field[..colon].TrimEnd(" \t"u8);
+        foreach (var candidate in names)
+        {
+            if (name.Length == candidate.Length && System.Text.Ascii.EqualsIgnoreCase(name, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
