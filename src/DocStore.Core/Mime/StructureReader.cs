@@ -57,10 +57,10 @@ internal sealed class StructureReader : MimeReader
     protected override void OnMimePartEnd(ContentType contentType, long beginOffset, int beginLineNumber, long headersEndOffset, long endOffset, int lines, CancellationToken cancellationToken) =>
         lastLeaf = open.Pop();
 
-    protected override void OnMultipartBoundary(string boundary, long beginOffset, long endOffset, int lineNumber, CancellationToken cancellationToken) =>
+    protected override void OnMultipartBoundaryBegin(long beginOffset, int lineNumber, CancellationToken cancellationToken) =>
         AttachLineBreakToBoundary(beginOffset);
 
-    protected override void OnMultipartEndBoundary(string boundary, long beginOffset, long endOffset, int lineNumber, CancellationToken cancellationToken) =>
+    protected override void OnMultipartEndBoundaryBegin(long beginOffset, int lineNumber, CancellationToken cancellationToken) =>
         AttachLineBreakToBoundary(beginOffset);
 
     protected override void OnMessagePartBegin(ContentType contentType, long beginOffset, int beginLineNumber, CancellationToken cancellationToken) =>
@@ -87,15 +87,15 @@ internal sealed class StructureReader : MimeReader
         return Task.CompletedTask;
     }
 
-    protected override Task OnMultipartBoundaryAsync(string boundary, long beginOffset, long endOffset, int lineNumber, CancellationToken cancellationToken)
+    protected override Task OnMultipartBoundaryBeginAsync(long beginOffset, int lineNumber, CancellationToken cancellationToken)
     {
-        OnMultipartBoundary(boundary, beginOffset, endOffset, lineNumber, cancellationToken);
+        OnMultipartBoundaryBegin(beginOffset, lineNumber, cancellationToken);
         return Task.CompletedTask;
     }
 
-    protected override Task OnMultipartEndBoundaryAsync(string boundary, long beginOffset, long endOffset, int lineNumber, CancellationToken cancellationToken)
+    protected override Task OnMultipartEndBoundaryBeginAsync(long beginOffset, int lineNumber, CancellationToken cancellationToken)
     {
-        OnMultipartEndBoundary(boundary, beginOffset, endOffset, lineNumber, cancellationToken);
+        OnMultipartEndBoundaryBegin(beginOffset, lineNumber, cancellationToken);
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,59 @@
+using DocStore.Core.Auditing;
+using DocStore.Core.Principals;
+
+namespace DocStore.Core.Mailboxes;
+
+/// <summary>
+/// The collections and entries of one user's personal tree as IMAP mailboxes and messages.
+/// Every method acts for <paramref name="user"/>-named users only within their own tree (sharing
+/// comes later); every change is one transaction, audited, and committed before it returns.
+/// </summary>
+public interface IMailboxStore
+{
+    /// <summary>All the user's mailboxes, parents before children.</summary>
+    Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken);
+
+    /// <summary>The mailbox with that full name (INBOX in any case), or null.</summary>
+    Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates the mailbox and any missing parents (RFC 9051 §6.3.4).</summary>
+    Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a mailbox. Its messages are not lost: documents left in no other collection go to
+    /// the trash (DESIGN.md, nothing is lost). A mailbox with children keeps existing as a
+    /// hierarchy node only if it has children (RFC 9051 §6.3.5: then it is refused).
+    /// </summary>
+    Task<MailboxChange> DeleteAsync(User user, string name, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Renames a mailbox with its whole subtree, keeping UIDVALIDITY (RFC 9051 §6.3.6).</summary>
+    Task<MailboxChange> RenameAsync(User user, string from, string to, Actor actor, CancellationToken cancellationToken);
+
+    Task SetSubscribedAsync(User user, string name, bool subscribed, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> SubscriptionsAsync(User user, CancellationToken cancellationToken);
+
+    Task<MailboxCounts> CountAsync(User user, long mailboxId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Files a message: its bytes exactly as given (stored once per SHA-256), its structure, a
+    /// document, a version and an entry with the next UID. Returns after the commit.
+    /// </summary>
+    Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>The mailbox's messages in UID order, with this user's flags.</summary>
+    Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken);
+
+    /// <summary>Messages changed (flags) after <paramref name="modSeq"/>, for updates to other sessions.</summary>
+    Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken);
+
+    Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the entries marked \Deleted (only those in <paramref name="uids"/> when given,
+    /// RFC 4315 UID EXPUNGE), leaving tombstones; returns the expunged UIDs in ascending order.
+    /// </summary>
+    Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+namespace DocStore.Core.Mailboxes;
+
+/// <summary>
+/// A collection as IMAP sees it: its full hierarchical name (<c>/</c>-separated, e.g.
+/// <c>Projects/Alpha</c>; the inbox is always <c>INBOX</c>), its ids and its UID counters.
+/// </summary>
+public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? SpecialUse, long UidValidity, long UidNext, long HighestModSeq);
+
+/// <summary>A mailbox in a listing, with what LIST's attributes need.</summary>
+public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren);
+
+/// <summary>STATUS counts (RFC 9051 §6.3.11) for one user.</summary>
+public sealed record MailboxCounts(long Messages, long Unseen, long Deleted, long Size, long UidNext, long UidValidity, long HighestModSeq);
+
+/// <summary>How a change to the mailbox tree ended; the IMAP layer maps each to one answer.</summary>
+public enum MailboxChange
+{
+    Done,
+    /// <summary>No such mailbox (or the user may not see it: the same answer).</summary>
+    NotFound,
+    AlreadyExists,
+    /// <summary>Empty levels, a level that is only whitespace, or a name too long.</summary>
+    InvalidName,
+    /// <summary>INBOX cannot be deleted; renaming it moves its messages instead (not offered yet).</summary>
+    Inbox,
+    /// <summary>A mailbox cannot be renamed into its own subtree.</summary>
+    IntoItself,
+}
+
+/// <summary>The system flags and keywords of one message as one user sees them.</summary>
+public sealed record MessageFlags(bool Seen, bool Answered, bool Flagged, bool Deleted, bool Draft, IReadOnlyList<string> Keywords)
+{
+    public static MessageFlags None { get; } = new(false, false, false, false, false, []);
+}
+
+/// <summary>One message of a mailbox: what SELECT, FETCH and SEARCH need without its bytes.</summary>
+public sealed record MessageSummary(uint Uid, long DocumentId, int Version, Guid EmailId, long Size, DateTimeOffset InternalDate, long ModSeq, MessageFlags Flags);
+
+/// <summary>A stored message: its exact bytes and the structure computed when it was filed.</summary>
+public sealed record StoredMessage(ReadOnlyMemory<byte> Bytes, Mime.MessageStructure Structure);
+
+/// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>
+public sealed record AppendResult(long UidValidity, uint Uid);
+
+/// <summary>How STORE changes flags (RFC 9051 §6.4.6).</summary>
+public enum FlagOperation
+{
+    Replace,
+    Add,
+    Remove,
+}
+
+/// <summary>A flag change: which flags (system flags as <c>\Seen</c> etc., keywords as atoms) and how.</summary>
+public sealed record FlagChange(FlagOperation Operation, IReadOnlyList<string> Flags);
+
+/// <summary>The new state of a message after STORE.</summary>
+public sealed record FlagResult(uint Uid, long ModSeq, MessageFlags Flags);
