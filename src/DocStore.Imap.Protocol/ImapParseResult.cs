@@ -78,4 +78,11 @@ public readonly record struct ImapLiteralContext(string Tag, string CommandName,
     /// </summary>
     public static bool IsAppendMessage(ImapLiteralContext context) =>
         string.Equals(context.CommandName, "APPEND", StringComparison.Ordinal) && context.ArgumentIndex > 0;
+
+    /// <summary>
+    /// Streams REPLACE's message literal (RFC 8508 §3), never its mailbox name (argument 1); the
+    /// message number is argument 0.
+    /// </summary>
+    public static bool IsReplaceMessage(ImapLiteralContext context) =>
+        context.CommandName is "REPLACE" or "UID REPLACE" && context.ArgumentIndex > 1;
 }

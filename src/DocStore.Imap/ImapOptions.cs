@@ -31,6 +31,9 @@ public sealed class ImapOptions
 
     public int MaxNestingDepth { get; set; } = 32;
 
+    /// <summary>The largest message APPEND accepts (RFC 7889 APPENDLIMIT), streamed to disk, never held in memory.</summary>
+    public long AppendLimit { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>After this many BAD answers in one session the server says BYE.</summary>
     public int MaxBadCommands { get; set; } = 20;
 

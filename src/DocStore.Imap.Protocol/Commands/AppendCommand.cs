@@ -49,7 +49,7 @@ public sealed record AppendCommand(string Mailbox, IReadOnlyList<AppendMessage> 
         return true;
     }
 
-    private static bool TryReadMessage(ImapArgumentReader arguments, [NotNullWhen(true)] out AppendMessage? message, [NotNullWhen(false)] out string? error)
+    internal static bool TryReadMessage(ImapArgumentReader arguments, [NotNullWhen(true)] out AppendMessage? message, [NotNullWhen(false)] out string? error)
     {
         message = null;
         IReadOnlyList<string> flags = [];

@@ -88,26 +88,7 @@ public sealed class FetchItem
     /// </summary>
     public void WriteResponseName(ImapResponseWriter writer)
     {
-        writer.WriteRaw(Kind switch
-        {
-            FetchItemKind.Flags => "FLAGS"u8,
-            FetchItemKind.InternalDate => "INTERNALDATE"u8,
-            FetchItemKind.Rfc822Size => "RFC822.SIZE"u8,
-            FetchItemKind.Envelope => "ENVELOPE"u8,
-            FetchItemKind.Body or FetchItemKind.BodySection => "BODY"u8,
-            FetchItemKind.BodyStructure => "BODYSTRUCTURE"u8,
-            FetchItemKind.Uid => "UID"u8,
-            FetchItemKind.Rfc822 => "RFC822"u8,
-            FetchItemKind.Rfc822Header => "RFC822.HEADER"u8,
-            FetchItemKind.Rfc822Text => "RFC822.TEXT"u8,
-            FetchItemKind.Binary => "BINARY"u8,
-            FetchItemKind.BinarySize => "BINARY.SIZE"u8,
-            FetchItemKind.ModSeq => "MODSEQ"u8,
-            FetchItemKind.EmailId => "EMAILID"u8,
-            FetchItemKind.ThreadId => "THREADID"u8,
-            FetchItemKind.SaveDate => "SAVEDATE"u8,
-            _ => "PREVIEW"u8,
-        });
+        writer.WriteAtom(Keyword(Kind));
         Section?.Write(writer);
         if (Partial is { } partial)
         {
@@ -125,7 +106,7 @@ public sealed class FetchItem
             FetchItemKind.BodySection => Peek ? "BODY.PEEK" : "BODY",
             FetchItemKind.Binary => Peek ? "BINARY.PEEK" : "BINARY",
             FetchItemKind.Preview when Lazy => "PREVIEW (LAZY)",
-            _ => Encoding.ASCII.GetString(ResponseNameOf(this)),
+            _ => Keyword(Kind),
         });
         if (Section is not null)
         {
@@ -140,10 +121,24 @@ public sealed class FetchItem
         return builder.ToString();
     }
 
-    private static byte[] ResponseNameOf(FetchItem item)
+    private static string Keyword(FetchItemKind kind) => kind switch
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        new FetchItem(item.Kind).WriteResponseName(new ImapResponseWriter(buffer));
-        return buffer.WrittenSpan.ToArray();
-    }
+        FetchItemKind.Flags => "FLAGS",
+        FetchItemKind.InternalDate => "INTERNALDATE",
+        FetchItemKind.Rfc822Size => "RFC822.SIZE",
+        FetchItemKind.Envelope => "ENVELOPE",
+        FetchItemKind.Body or FetchItemKind.BodySection => "BODY",
+        FetchItemKind.BodyStructure => "BODYSTRUCTURE",
+        FetchItemKind.Uid => "UID",
+        FetchItemKind.Rfc822 => "RFC822",
+        FetchItemKind.Rfc822Header => "RFC822.HEADER",
+        FetchItemKind.Rfc822Text => "RFC822.TEXT",
+        FetchItemKind.Binary => "BINARY",
+        FetchItemKind.BinarySize => "BINARY.SIZE",
+        FetchItemKind.ModSeq => "MODSEQ",
+        FetchItemKind.EmailId => "EMAILID",
+        FetchItemKind.ThreadId => "THREADID",
+        FetchItemKind.SaveDate => "SAVEDATE",
+        _ => "PREVIEW",
+    };
 }

@@ -4,7 +4,8 @@ namespace DocStore.Imap.Protocol.Commands;
 
 /// <summary>
 /// The commands whose only argument is a mailbox: DELETE, SUBSCRIBE, UNSUBSCRIBE (RFC 9051
-/// §6.3.5, §6.3.7, §6.3.8).
+/// §6.3.5, §6.3.7, §6.3.8), GETACL and MYRIGHTS (RFC 4314 §3.3, §3.5), GETQUOTAROOT (RFC 9208
+/// §4.1.2).
 /// </summary>
 public sealed record MailboxCommand(string Mailbox)
 {

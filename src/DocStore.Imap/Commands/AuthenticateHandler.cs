@@ -11,22 +11,19 @@ namespace DocStore.Imap.Commands;
 /// </summary>
 internal static class AuthenticateHandler
 {
-    public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         if (!AuthenticateCommand.TryParse(command, out var authenticate, out var error))
         {
-            session.Bad(command.Tag, error);
-            return;
+            return Completion.Bad(error);
         }
         if (!string.Equals(authenticate.Mechanism, "PLAIN", StringComparison.Ordinal))
         {
-            session.Writer.WriteTagged(command.Tag, ImapStatus.No, null, $"Unsupported authentication mechanism {authenticate.Mechanism}; use PLAIN.");
-            return;
+            return Completion.No($"Unsupported authentication mechanism {authenticate.Mechanism}; use PLAIN.");
         }
         if (!session.PlaintextAuthAllowed)
         {
-            session.Writer.WriteTagged(command.Tag, ImapStatus.No, "PRIVACYREQUIRED", SignIn.PrivacyRequired);
-            return;
+            return SignIn.PrivacyRequired;
         }
 
         var response = authenticate.InitialResponse;
@@ -39,13 +36,11 @@ internal static class AuthenticateHandler
             {
                 case SaslOutcome.Closed:
                     session.LoggingOut();
-                    return;
+                    return Completion.Written;
                 case SaslOutcome.Cancelled:
-                    session.Bad(command.Tag, "AUTHENTICATE cancelled.");
-                    return;
+                    return Completion.Bad("AUTHENTICATE cancelled.");
                 case SaslOutcome.Invalid:
-                    session.Bad(command.Tag, "The response is not valid base64.");
-                    return;
+                    return Completion.Bad("The response is not valid base64.");
             }
             response = answer.Data!;
         }
@@ -54,16 +49,14 @@ internal static class AuthenticateHandler
         var parts = Encoding.UTF8.GetString(response).Split('\0');
         if (parts.Length != 3 || parts[1].Length == 0)
         {
-            session.Bad(command.Tag, "A PLAIN response is [authzid] NUL authcid NUL password.");
-            return;
+            return Completion.Bad("A PLAIN response is [authzid] NUL authcid NUL password.");
         }
         if (parts[0].Length > 0 && !string.Equals(parts[0], parts[1], StringComparison.OrdinalIgnoreCase))
         {
             // Acting as another user (proxy authorisation) is not offered.
-            session.Writer.WriteTagged(command.Tag, ImapStatus.No, "AUTHORIZATIONFAILED", "Signing in as another user is not allowed.");
-            return;
+            return Completion.No("Signing in as another user is not allowed.", "AUTHORIZATIONFAILED");
         }
 
-        await SignIn.CompleteAsync(session, command.Tag, parts[1], parts[2], cancellationToken);
+        return await SignIn.CompleteAsync(session, parts[1], parts[2], cancellationToken);
     }
 }

@@ -4,8 +4,8 @@ using DocStore.Imap.Server;
 
 namespace DocStore.Imap.Commands;
 
-/// <summary>Runs one command in a session; writes its answers to <see cref="ImapSession.Writer"/>.</summary>
-internal delegate Task CommandHandler(ImapSession session, ImapCommand command, CancellationToken cancellationToken);
+/// <summary>Runs one command; writes untagged data to <see cref="ImapSession.Writer"/> and says how it ended.</summary>
+internal delegate Task<Completion> CommandHandler(ImapSession session, ImapCommand command, CancellationToken cancellationToken);
 
 /// <summary>The session states a command may run in (RFC 9051 §6).</summary>
 [Flags]
@@ -19,45 +19,89 @@ internal enum AllowedIn
 }
 
 /// <summary>
-/// Dispatch as one table (Dovecot's habit): every command names the states it runs in, so no
-/// handler checks the state itself and a command unknown here is answered in one place.
+/// Dispatch as one table (Dovecot's habit): every command names the states it runs in and
+/// whether it may be answered with EXPUNGE updates, so no handler checks either itself.
 /// </summary>
 internal static class CommandTable
 {
-    private static readonly FrozenDictionary<string, (CommandHandler Handler, AllowedIn States)> Commands =
-        new Dictionary<string, (CommandHandler, AllowedIn)>(StringComparer.Ordinal)
-        {
-            ["CAPABILITY"] = (CapabilityHandler.ExecuteAsync, AllowedIn.Any),
-            ["NOOP"] = (NoopHandler.ExecuteAsync, AllowedIn.Any),
-            ["LOGOUT"] = (LogoutHandler.ExecuteAsync, AllowedIn.Any),
-            ["ID"] = (IdHandler.ExecuteAsync, AllowedIn.Any),
-            ["STARTTLS"] = (StartTlsHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
-            ["LOGIN"] = (LoginHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
-            ["AUTHENTICATE"] = (AuthenticateHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
-        }.ToFrozenDictionary(StringComparer.Ordinal);
+    private sealed record Entry(CommandHandler Handler, AllowedIn States, bool AllowsExpunge = true);
 
-    public static Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    private static readonly FrozenDictionary<string, Entry> Commands = new Dictionary<string, Entry>(StringComparer.Ordinal)
     {
+        ["CAPABILITY"] = new(CapabilityHandler.ExecuteAsync, AllowedIn.Any),
+        ["NOOP"] = new(NoopHandler.ExecuteAsync, AllowedIn.Any),
+        ["LOGOUT"] = new(LogoutHandler.ExecuteAsync, AllowedIn.Any),
+        ["ID"] = new(IdHandler.ExecuteAsync, AllowedIn.Any),
+        ["STARTTLS"] = new(StartTlsHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
+        ["LOGIN"] = new(LoginHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
+        ["AUTHENTICATE"] = new(AuthenticateHandler.ExecuteAsync, AllowedIn.NotAuthenticated),
+        ["ENABLE"] = new(EnableHandler.ExecuteAsync, AllowedIn.Authenticated),
+        ["NAMESPACE"] = new(NamespaceHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["CREATE"] = new(MailboxTreeHandlers.CreateAsync, AllowedIn.SignedIn),
+        ["DELETE"] = new(MailboxTreeHandlers.DeleteAsync, AllowedIn.SignedIn),
+        ["RENAME"] = new(MailboxTreeHandlers.RenameAsync, AllowedIn.SignedIn),
+        ["SUBSCRIBE"] = new(MailboxTreeHandlers.SubscribeAsync, AllowedIn.SignedIn),
+        ["UNSUBSCRIBE"] = new(MailboxTreeHandlers.UnsubscribeAsync, AllowedIn.SignedIn),
+        ["LIST"] = new(ListHandler.ListAsync, AllowedIn.SignedIn),
+        ["LSUB"] = new(ListHandler.LsubAsync, AllowedIn.SignedIn),
+        ["STATUS"] = new(StatusHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["SELECT"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["EXAMINE"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["APPEND"] = new(AppendHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["CHECK"] = new(NoopHandler.ExecuteAsync, AllowedIn.Selected),
+        ["CLOSE"] = new(CloseHandler.CloseAsync, AllowedIn.Selected),
+        ["UNSELECT"] = new(CloseHandler.UnselectAsync, AllowedIn.Selected),
+        ["EXPUNGE"] = new(ExpungeHandler.ExecuteAsync, AllowedIn.Selected),
+        ["UID EXPUNGE"] = new(ExpungeHandler.ExecuteAsync, AllowedIn.Selected),
+        ["STORE"] = new(StoreHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["UID STORE"] = new(StoreHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["FETCH"] = new(Fetch.FetchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["UID FETCH"] = new(Fetch.FetchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["UID SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["IDLE"] = new(IdleHandler.ExecuteAsync, AllowedIn.SignedIn),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        Completion completion;
         if (!Commands.TryGetValue(command.Name, out var entry))
         {
-            session.Bad(command.Tag, $"Unknown command {command.Name}.");
-            return Task.CompletedTask;
+            completion = Completion.Bad($"Unknown command {command.Name}.");
+        }
+        else if (!entry.States.HasFlag(StateOf(session)))
+        {
+            completion = Completion.Bad(session.State switch
+            {
+                SessionState.NotAuthenticated => $"{command.Name} needs authentication first (LOGIN or AUTHENTICATE).",
+                SessionState.Authenticated when entry.States == AllowedIn.Selected => $"{command.Name} needs a selected mailbox (SELECT or EXAMINE).",
+                _ => $"{command.Name} is not valid in this state.",
+            });
+        }
+        else
+        {
+            completion = await entry.Handler(session, command, cancellationToken);
         }
 
-        var state = session.State switch
+        if (ReferenceEquals(completion, Completion.Written))
         {
-            SessionState.NotAuthenticated => AllowedIn.NotAuthenticated,
-            SessionState.Authenticated => AllowedIn.Authenticated,
-            _ => AllowedIn.Selected,
-        };
-        if (!entry.States.HasFlag(state))
-        {
-            session.Bad(command.Tag, state == AllowedIn.NotAuthenticated
-                ? $"{command.Name} needs authentication first (LOGIN or AUTHENTICATE)."
-                : $"{command.Name} is only valid before authentication.");
-            return Task.CompletedTask;
+            return;
         }
-
-        return entry.Handler(session, command, cancellationToken);
+        if (completion.Status != ImapStatus.Bad && session.Selected is not null)
+        {
+            await session.ReportChangesAsync(allowExpunge: entry?.AllowsExpunge ?? true, cancellationToken);
+        }
+        session.Writer.WriteTagged(command.Tag, completion.Status, completion.Code, completion.Text);
+        if (completion.Status == ImapStatus.Bad)
+        {
+            session.CountBad();
+        }
     }
+
+    private static AllowedIn StateOf(ImapSession session) => session.State switch
+    {
+        SessionState.NotAuthenticated => AllowedIn.NotAuthenticated,
+        SessionState.Authenticated => AllowedIn.Authenticated,
+        _ => AllowedIn.Selected,
+    };
 }

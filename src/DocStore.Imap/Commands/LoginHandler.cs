@@ -1,4 +1,3 @@
-using DocStore.Core.Security;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 using DocStore.Imap.Server;
@@ -8,39 +7,33 @@ namespace DocStore.Imap.Commands;
 /// <summary>RFC 9051 §6.2.3: LOGIN, refused without TLS unless allowed (LOGINDISABLED).</summary>
 internal static class LoginHandler
 {
-    public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
-    {
-        if (!LoginCommand.TryParse(command, out var login, out var error))
-        {
-            session.Bad(command.Tag, error);
-            return;
-        }
-        await SignIn.CompleteAsync(session, command.Tag, login.UserName, login.Password, cancellationToken);
-    }
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        LoginCommand.TryParse(command, out var login, out var error)
+            ? SignIn.CompleteAsync(session, login.UserName, login.Password, cancellationToken)
+            : Task.FromResult(Completion.Bad(error));
 }
 
 /// <summary>The end of LOGIN and AUTHENTICATE: one place decides the answers.</summary>
 internal static class SignIn
 {
-    public const string PrivacyRequired = "Plaintext authentication is disabled on unencrypted connections; use STARTTLS or IMAPS.";
+    public static Completion PrivacyRequired { get; } =
+        Completion.No("Plaintext authentication is disabled on unencrypted connections; use STARTTLS or IMAPS.", "PRIVACYREQUIRED");
 
-    public static async Task CompleteAsync(ImapSession session, string tag, string userName, string password, CancellationToken cancellationToken)
+    public static async Task<Completion> CompleteAsync(ImapSession session, string userName, string password, CancellationToken cancellationToken)
     {
         if (!session.PlaintextAuthAllowed)
         {
-            session.Writer.WriteTagged(tag, ImapStatus.No, "PRIVACYREQUIRED", PrivacyRequired);
-            return;
+            return PrivacyRequired;
         }
 
-        var result = await session.Authentication.AuthenticateAsync(userName, password, session.Connection.RemoteAddress, session.ClientId, cancellationToken);
+        var result = await session.Backend.Authentication.AuthenticateAsync(userName, password, session.Connection.RemoteAddress, session.ClientId, cancellationToken);
         if (result.User is null)
         {
             // RFC 5530: one answer for unknown user, wrong password and disabled account.
-            session.Writer.WriteTagged(tag, ImapStatus.No, "AUTHENTICATIONFAILED", "Authentication failed.");
-            return;
+            return Completion.No("Authentication failed.", "AUTHENTICATIONFAILED");
         }
 
         session.SignedIn(result.User);
-        session.Writer.WriteTagged(tag, ImapStatus.Ok, "CAPABILITY " + session.CapabilityList, "Logged in.");
+        return Completion.Ok("Logged in.", "CAPABILITY " + session.CapabilityList);
     }
 }

@@ -7,60 +7,51 @@ namespace DocStore.Imap.Commands;
 /// <summary>RFC 9051 §6.1.1.</summary>
 internal static class CapabilityHandler
 {
-    public static Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         if (!NoArgumentsCommand.TryParse(command, out var error))
         {
-            session.Bad(command.Tag, error);
-            return Task.CompletedTask;
+            return Task.FromResult(Completion.Bad(error));
         }
         session.Writer.WriteUntagged("CAPABILITY " + session.CapabilityList);
-        session.Writer.WriteTagged(command.Tag, ImapStatus.Ok, null, "CAPABILITY completed");
-        return Task.CompletedTask;
+        return Task.FromResult(Completion.Ok("CAPABILITY completed"));
     }
 }
 
-/// <summary>RFC 9051 §6.1.2.</summary>
+/// <summary>RFC 9051 §6.1.2 (and CHECK, §6.4.1, which has nothing left to do: every change is committed).</summary>
 internal static class NoopHandler
 {
-    public static Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
-    {
-        if (!NoArgumentsCommand.TryParse(command, out var error))
-        {
-            session.Bad(command.Tag, error);
-            return Task.CompletedTask;
-        }
-        session.Writer.WriteTagged(command.Tag, ImapStatus.Ok, null, "NOOP completed");
-        return Task.CompletedTask;
-    }
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        Task.FromResult(NoArgumentsCommand.TryParse(command, out var error)
+            ? Completion.Ok($"{command.Name} completed")
+            : Completion.Bad(error));
 }
 
 /// <summary>RFC 9051 §6.1.3: BYE, then the tagged OK, then the server closes.</summary>
 internal static class LogoutHandler
 {
-    public static Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         if (!NoArgumentsCommand.TryParse(command, out var error))
         {
-            session.Bad(command.Tag, error);
-            return Task.CompletedTask;
+            return Task.FromResult(Completion.Bad(error));
         }
         session.Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "DocStore logging out.");
-        session.Writer.WriteTagged(command.Tag, ImapStatus.Ok, null, "LOGOUT completed");
         session.LoggingOut();
-        return Task.CompletedTask;
+        return Task.FromResult(Completion.Ok("LOGOUT completed"));
     }
 }
 
 /// <summary>RFC 2971: the server says who it is; what the client says is kept for the audit trail.</summary>
 internal static class IdHandler
 {
-    public static Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    private static readonly string ServerVersion = typeof(IdHandler).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         if (!IdCommand.TryParse(command, out var id, out var error))
         {
-            session.Bad(command.Tag, error);
-            return Task.CompletedTask;
+            return Task.FromResult(Completion.Bad(error));
         }
         if (id.Fields is { Count: > 0 } fields)
         {
@@ -81,35 +72,44 @@ internal static class IdHandler
         writer.WriteString(ServerVersion);
         writer.CloseList();
         writer.WriteCrlf();
-        writer.WriteTagged(command.Tag, ImapStatus.Ok, null, "ID completed");
-        return Task.CompletedTask;
+        return Task.FromResult(Completion.Ok("ID completed"));
     }
-
-    private static readonly string ServerVersion =
-        typeof(IdHandler).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 }
 
 /// <summary>RFC 9051 §6.2.1: only on a plain connection, before authentication.</summary>
 internal static class StartTlsHandler
 {
-    public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         if (!NoArgumentsCommand.TryParse(command, out var error))
         {
-            session.Bad(command.Tag, error);
-            return;
+            return Completion.Bad(error);
         }
         if (session.Connection.IsTls)
         {
-            session.Bad(command.Tag, "The connection is already encrypted.");
-            return;
+            return Completion.Bad("The connection is already encrypted.");
         }
         if (session.Options.Certificate is null)
         {
-            session.Writer.WriteTagged(command.Tag, ImapStatus.No, "UNAVAILABLE", "TLS is not configured on this server.");
-            return;
+            return Completion.No("TLS is not configured on this server.", "UNAVAILABLE");
         }
         session.Writer.WriteTagged(command.Tag, ImapStatus.Ok, null, "Begin TLS negotiation now.");
         await session.StartTlsAsync(cancellationToken);
+        return Completion.Written;
+    }
+}
+
+/// <summary>RFC 5161: ENABLE; nothing it names is offered yet, so the ENABLED list is empty.</summary>
+internal static class EnableHandler
+{
+    public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!EnableCommand.TryParse(command, out _, out var error))
+        {
+            return Task.FromResult(Completion.Bad(error));
+        }
+        // RFC 5161 §3.1: capabilities the server does not support are ignored, not refused.
+        session.Writer.WriteUntagged("ENABLED");
+        return Task.FromResult(Completion.Ok("ENABLE completed"));
     }
 }

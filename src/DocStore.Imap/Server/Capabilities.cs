@@ -11,5 +11,6 @@ internal static class Capabilities
     public static string Before(bool tls, bool plaintextAllowed) =>
         Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
 
-    public static string After() => Base;
+    public static string After(ImapOptions options) =>
+        $"{Base} ENABLE IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE ESEARCH SEARCHRES WITHIN APPENDLIMIT={options.AppendLimit}";
 }

@@ -1,4 +1,3 @@
-using DocStore.Core.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ namespace DocStore.Imap.Server;
 /// </summary>
 public sealed class ImapConnectionHandler(
     ImapOptions options,
-    AuthenticationService authentication,
+    ImapBackend backend,
     ImapServerState state,
     ILogger<ImapConnectionHandler> logger) : ConnectionHandler
 {
@@ -20,7 +19,7 @@ public sealed class ImapConnectionHandler(
         var implicitTls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
         var session = new ImapSession(
             new ImapConnection(connection.Transport, connection.RemoteEndPoint, implicitTls),
-            options, authentication, logger);
+            options, backend, logger);
         state.SessionStarted();
         try
         {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using DocStore.Core.Auditing;
 using DocStore.Core.Principals;
-using DocStore.Core.Security;
 using DocStore.Imap.Commands;
 using DocStore.Imap.Protocol;
 using Microsoft.Extensions.Logging;
@@ -41,13 +41,14 @@ public sealed partial class ImapSession : IAsyncDisposable
     private readonly ImapCommandParser parser;
     private readonly ILogger logger;
     private readonly ArrayBufferWriter<byte> pending = new();
+    private readonly List<Stream> streamed = [];
     private int badCommands;
 
-    public ImapSession(ImapConnection connection, ImapOptions options, AuthenticationService authentication, ILogger logger)
+    public ImapSession(ImapConnection connection, ImapOptions options, ImapBackend backend, ILogger logger)
     {
         Connection = connection;
         this.options = options;
-        Authentication = authentication;
+        Backend = backend;
         this.logger = logger;
         parser = new ImapCommandParser(ImapParserLimits.PreAuthentication with { MaxLineLength = options.PreLoginLineLimit, MaxLiteralSize = options.PreLoginLineLimit });
         Writer = new ImapResponseWriter(pending);
@@ -63,7 +64,16 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>What the client said of itself in ID (RFC 2971), for the audit trail.</summary>
     public string? ClientId { get; set; }
 
-    internal AuthenticationService Authentication { get; }
+    internal ImapBackend Backend { get; }
+
+    /// <summary>The selected mailbox's view, in the Selected state.</summary>
+    internal SelectedMailbox? Selected { get; private set; }
+
+    /// <summary>Who acts, for the audit trail.</summary>
+    internal Actor Actor => new(User?.Id, User?.Name, Connection.RemoteAddress, ClientId);
+
+    /// <summary>The literals of the current command that were streamed to temporary files, in order.</summary>
+    internal IReadOnlyList<Stream> StreamedLiterals => streamed;
 
     internal ImapOptions Options => options;
 
@@ -75,7 +85,7 @@ public sealed partial class ImapSession : IAsyncDisposable
 
     internal string CapabilityList => State == SessionState.NotAuthenticated
         ? Capabilities.Before(Connection.IsTls, PlaintextAuthAllowed)
-        : Capabilities.After();
+        : Capabilities.After(options);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +99,14 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 break;
             }
-            await CommandTable.ExecuteAsync(this, command, cancellationToken);
+            try
+            {
+                await CommandTable.ExecuteAsync(this, command, cancellationToken);
+            }
+            finally
+            {
+                await ReleaseStreamedLiteralsAsync();
+            }
             await FlushAsync(cancellationToken);
         }
     }
@@ -99,24 +116,67 @@ public sealed partial class ImapSession : IAsyncDisposable
     {
         User = user;
         State = SessionState.Authenticated;
-        parser.Limits = ImapParserLimits.Authenticated with { MaxLineLength = options.LineLimit, MaxNestingDepth = options.MaxNestingDepth };
+        parser.Limits = ImapParserLimits.Authenticated with
+        {
+            MaxLineLength = options.LineLimit,
+            MaxNestingDepth = options.MaxNestingDepth,
+            MaxStreamedLiteralSize = options.AppendLimit,
+        };
+        parser.StreamLiteral = ImapLiteralContext.IsAppendMessage;
+    }
+
+    internal void Select(SelectedMailbox mailbox)
+    {
+        Selected = mailbox;
+        State = SessionState.Selected;
+    }
+
+    internal void Unselect()
+    {
+        Selected = null;
+        State = SessionState.Authenticated;
+    }
+
+    /// <summary>
+    /// Tells the client what changed in the selected mailbox since it last heard (RFC 9051 §7.4,
+    /// RFC 2180): EXPUNGE, EXISTS and FETCH FLAGS, before the command's tagged answer.
+    /// </summary>
+    internal async Task ReportChangesAsync(bool allowExpunge, CancellationToken cancellationToken)
+    {
+        var view = Selected!;
+        var current = await Backend.Mailboxes.FindAsync(User!, view.Mailbox.Name, cancellationToken);
+        if (current is null || current.Id != view.Mailbox.Id)
+        {
+            // Deleted or renamed away under us: RFC 9051 §7.1.5 allows BYE; DocStore keeps the
+            // session and reports every message gone.
+            current = view.Mailbox;
+        }
+        else if (current.HighestModSeq == view.Mailbox.HighestModSeq && current.UidNext == view.Mailbox.UidNext)
+        {
+            return;
+        }
+
+        var messages = await Backend.Mailboxes.MessagesAsync(User!, view.Mailbox.Id, cancellationToken);
+        var update = view.Update(current, messages, allowExpunge);
+        foreach (var number in update.ExpungedDescending)
+        {
+            Writer.WriteUntaggedNumber(number, "EXPUNGE"u8);
+        }
+        if (update.Exists is { } exists)
+        {
+            Writer.WriteUntaggedNumber(exists, "EXISTS"u8);
+        }
+        foreach (var (number, message) in update.FlagChanges)
+        {
+            FlagsWriter.WriteFetchFlags(Writer, number, message, includeUid: false);
+        }
     }
 
     internal void LoggingOut() => State = SessionState.Logout;
 
-    /// <summary>A BAD answer: counted, and after too many the session ends (DESIGN.md, Limits).</summary>
-    internal void Bad(string? tag, string reason, string? responseCode = null)
-    {
-        if (tag is null)
-        {
-            Writer.WriteUntaggedStatus(ImapStatus.Bad, responseCode, reason);
-        }
-        else
-        {
-            Writer.WriteTagged(tag, ImapStatus.Bad, responseCode, reason);
-        }
-        CountBad();
-    }
+    /// <summary>Flushes once a large answer (many FETCH lines, big literals) has built up, bounding memory.</summary>
+    internal Task FlushIfLargeAsync(CancellationToken cancellationToken) =>
+        pending.WrittenCount > 256 * 1024 ? FlushAsync(cancellationToken) : Task.CompletedTask;
 
     internal async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -169,7 +229,90 @@ public sealed partial class ImapSession : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    /// <summary>Waits for the line that ends IDLE (RFC 2177): DONE, something else, or the end of the connection.</summary>
+    internal async Task<Commands.IdleEnd> ReadIdleDoneAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await Connection.Input.ReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return Commands.IdleEnd.Closed;
+            }
+            var reader = new SequenceReader<byte>(read.Buffer);
+            var status = ImapLineReader.TryReadLine(ref reader, options.LineLimit, out var line);
+            if (status == ImapLineStatus.Complete)
+            {
+                var done = ImapLineReader.IsDone(line);
+                Connection.Input.AdvanceTo(reader.Position);
+                return done ? Commands.IdleEnd.Done : Commands.IdleEnd.Garbage;
+            }
+            if (status == ImapLineStatus.TooLong)
+            {
+                Connection.Input.AdvanceTo(reader.Position);
+                parser.DiscardCommand();
+                return Commands.IdleEnd.Garbage;
+            }
+            Connection.Input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return Commands.IdleEnd.Closed;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseStreamedLiteralsAsync();
+        await Connection.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Copies a literal the parser hands over (APPEND's message, up to APPENDLIMIT) to a temporary
+    /// file as it arrives: never held whole in memory. False when the connection ended first.
+    /// </summary>
+    private async Task<bool> StreamLiteralAsync(long size, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), "docstore-literal-" + Guid.NewGuid().ToString("N")),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        streamed.Add(file);
+        var remaining = size;
+        while (remaining > 0)
+        {
+            ReadResult read;
+            using (var timeout = StartTimeout(cancellationToken))
+            {
+                read = await Connection.Input.ReadAsync(timeout.Token);
+            }
+            var buffer = read.Buffer;
+            var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
+            foreach (var segment in take)
+            {
+                await file.WriteAsync(segment, cancellationToken);
+            }
+            remaining -= take.Length;
+            Connection.Input.AdvanceTo(take.End);
+            if (remaining > 0 && read.IsCompleted)
+            {
+                return false;
+            }
+        }
+        file.Position = 0;
+        return true;
+    }
+
+    private async Task ReleaseStreamedLiteralsAsync()
+    {
+        foreach (var file in streamed)
+        {
+            await file.DisposeAsync();
+        }
+        streamed.Clear();
+    }
 
     private async Task<ImapCommand?> ReadCommandAsync(CancellationToken cancellationToken)
     {
@@ -208,6 +351,15 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 return command;
             }
+            if (outcome == StepOutcome.StreamLiteral)
+            {
+                if (!await StreamLiteralAsync(literalToStream, cancellationToken))
+                {
+                    return null;
+                }
+                parser.EndStreamedLiteral();
+                continue;
+            }
             if (outcome == StepOutcome.Close || read.IsCompleted)
             {
                 return null;
@@ -219,8 +371,11 @@ public sealed partial class ImapSession : IAsyncDisposable
     {
         NeedMore,
         Command,
+        StreamLiteral,
         Close,
     }
+
+    private long literalToStream;
 
     /// <summary>Drives the parser over what has arrived; answers literals and parse errors.</summary>
     private StepOutcome Step(ref SequenceReader<byte> reader, out ImapCommand? command)
@@ -241,9 +396,8 @@ public sealed partial class ImapSession : IAsyncDisposable
                     parser.AcceptLiteral();
                     continue;
                 case ImapParseStatus.StreamLiteral:
-                    // Nothing streams yet: no command here takes a streamed literal.
-                    parser.DiscardCommand();
-                    continue;
+                    literalToStream = result.LiteralSize;
+                    return StepOutcome.StreamLiteral;
                 default:
                     var error = result.Error!;
                     Writer.WriteParseError(error);
@@ -256,8 +410,8 @@ public sealed partial class ImapSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts a BAD; true (after saying BYE) when the limit is reached.</summary>
-    private bool CountBad()
+    /// <summary>Counts a BAD answer; after too many (DESIGN.md, Limits) says BYE and returns true.</summary>
+    internal bool CountBad()
     {
         if (++badCommands < options.MaxBadCommands)
         {

@@ -152,6 +152,6 @@ public sealed class BadInputTests
         await imap.SendAsync("p1 NOOP\r\np2 CAPABILITY\r\np3 NOOP\r\n");
         var lines = await imap.ReadUntilTaggedAsync("p3");
 
-        Assert.Equal(["p1 OK NOOP completed", "p2 OK CAPABILITY completed", "p3 OK NOOP completed"], lines.Where(l => !l.StartsWith('*')));
+        Assert.Equal(["p1 OK NOOP completed", "p2 OK CAPABILITY completed", "p3 OK NOOP completed"], lines.Where(l => !l.StartsWith('*')), StringComparer.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using DocStore.Core.Auditing;
+using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
 using DocStore.Core.Security;
 using DocStore.Imap.Server;
@@ -29,7 +30,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         Options = options ?? new ImapOptions();
         var connection = new ImapConnection(new DuplexPipe(toServer.Reader, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
         var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), TimeProvider.System);
-        var imap = new ImapSession(connection, Options, authentication, NullLogger.Instance);
+        var backend = new ImapBackend(authentication, new NoMailboxes(), new MailboxNotifier());
+        var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
         session = Task.Run(async () =>
         {
             try
@@ -172,4 +174,38 @@ internal sealed class MemoryAudit : IAuditLog
         }
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The sign-in tests never reach a mailbox: any use is a test failure.</summary>
+internal sealed class NoMailboxes : IMailboxStore
+{
+    private static NotSupportedException Unexpected() => new("these tests do not touch mailboxes");
+
+    public Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<MailboxChange> DeleteAsync(User user, string name, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<MailboxChange> RenameAsync(User user, string from, string to, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task SetSubscribedAsync(User user, string name, bool subscribed, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<string>> SubscriptionsAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<MailboxCounts> CountAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 }

@@ -1,0 +1,68 @@
+using System.Buffers;
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Commands;
+
+/// <summary>
+/// RFC 2177 IDLE: a continuation, then updates as they happen (woken by the
+/// <see cref="MailboxNotifier"/>, no polling), until the client sends DONE.
+/// </summary>
+internal static class IdleHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!NoArgumentsCommand.TryParse(command, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        session.Writer.WriteContinuation("idling");
+        await session.FlushAsync(cancellationToken);
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(session.Options.IdleTimeout);
+        var done = session.ReadIdleDoneAsync(idle.Token);
+        while (true)
+        {
+            var changed = session.Selected is { } view
+                ? session.Backend.Notifier.WaitAsync(view.Mailbox.Id, idle.Token)
+                : Task.Delay(Timeout.Infinite, idle.Token);
+            var first = await Task.WhenAny(done, changed);
+            if (first == done)
+            {
+                await idle.CancelAsync();
+                return await done switch
+                {
+                    IdleEnd.Done => Completion.Ok("IDLE terminated"),
+                    IdleEnd.Garbage => Completion.Bad("Expected DONE."),
+                    _ => Closed(session),
+                };
+            }
+            if (changed.IsCanceled)
+            {
+                // Idle timeout (RFC 9051 §5.4): the done-reader sees the cancellation and ends too.
+                session.Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Autologout; idle for too long.");
+                session.LoggingOut();
+                await session.FlushAsync(cancellationToken);
+                return Completion.Written;
+            }
+            await session.ReportChangesAsync(allowExpunge: true, cancellationToken);
+            await session.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static Completion Closed(ImapSession session)
+    {
+        session.LoggingOut();
+        return Completion.Written;
+    }
+}
+
+/// <summary>How the client ended IDLE.</summary>
+internal enum IdleEnd
+{
+    Done,
+    Garbage,
+    Closed,
+}

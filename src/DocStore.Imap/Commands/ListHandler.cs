@@ -1,0 +1,110 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Commands;
+
+/// <summary>
+/// LIST (RFC 9051 §6.3.9) with CHILDREN (RFC 3348) and SPECIAL-USE (RFC 6154) attributes on
+/// every answer, the LIST-EXTENDED selection and return options of RFC 5258 and RFC 5819's STATUS;
+/// and LSUB (RFC 3501 §6.3.9) for IMAP4rev1 clients.
+/// </summary>
+internal static class ListHandler
+{
+    public static async Task<Completion> ListAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!ListCommand.TryParse(command, session.Writer.Utf8Accept, out var list, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        var writer = session.Writer;
+        if (list.IsDelimiterRequest)
+        {
+            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
+            writer.WriteUntagged("LIST (\\Noselect) \"/\" \"\"");
+            return Completion.Ok("LIST completed");
+        }
+
+        var mailboxes = await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken);
+        var subscribed = (list.Selection.HasFlag(ListSelectOptions.Subscribed) || list.Return.HasFlag(ListReturnOptions.Subscribed))
+            ? new HashSet<string>(await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken), StringComparer.Ordinal)
+            : null;
+        var patterns = list.CanonicalPatterns.ToList();
+        foreach (var listing in mailboxes)
+        {
+            var name = listing.Mailbox.Name;
+            if (!patterns.Exists(p => MailboxPattern.IsMatch(p, name)))
+            {
+                continue;
+            }
+            var isSubscribed = subscribed?.Contains(name) ?? false;
+            if (list.Selection.HasFlag(ListSelectOptions.Subscribed) && !isSubscribed)
+            {
+                continue;
+            }
+            if (list.Selection.HasFlag(ListSelectOptions.SpecialUse) && listing.Mailbox.SpecialUse is null)
+            {
+                continue;
+            }
+            WriteList(writer, "LIST", name, listing.HasChildren, listing.Mailbox.SpecialUse, isSubscribed && subscribed is not null);
+            if (list.Return.HasFlag(ListReturnOptions.Status))
+            {
+                await StatusHandler.WriteStatusAsync(session, listing.Mailbox, list.StatusItems, cancellationToken);
+            }
+        }
+        return Completion.Ok("LIST completed");
+    }
+
+    public static async Task<Completion> LsubAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!LsubCommand.TryParse(command, session.Writer.Utf8Accept, out var lsub, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        var pattern = lsub.Reference + lsub.Pattern;
+        var existing = (await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken)).ToDictionary(m => m.Mailbox.Name, StringComparer.Ordinal);
+        foreach (var name in await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken))
+        {
+            if (!MailboxPattern.IsMatch(pattern, name))
+            {
+                continue;
+            }
+            // RFC 3501 §6.3.9: a subscribed name with no mailbox behind it is \Noselect.
+            if (existing.TryGetValue(name, out var listing))
+            {
+                WriteList(session.Writer, "LSUB", name, listing.HasChildren, listing.Mailbox.SpecialUse, subscribed: false);
+            }
+            else
+            {
+                session.Writer.BeginUntagged();
+                session.Writer.WriteRaw("LSUB (\\Noselect) \"/\" "u8);
+                session.Writer.WriteMailbox(name);
+                session.Writer.WriteCrlf();
+            }
+        }
+        return Completion.Ok("LSUB completed");
+    }
+
+    private static void WriteList(ImapResponseWriter writer, string verb, string name, bool hasChildren, string? specialUse, bool subscribed)
+    {
+        writer.BeginUntagged();
+        writer.WriteAtom(verb);
+        writer.WriteSpace();
+        writer.OpenList();
+        writer.WriteAtom(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+        if (specialUse is not null)
+        {
+            writer.WriteSpace();
+            writer.WriteAtom(specialUse);
+        }
+        if (subscribed)
+        {
+            writer.WriteRaw(" \\Subscribed"u8);
+        }
+        writer.CloseList();
+        writer.WriteRaw(" \"/\" "u8);
+        writer.WriteMailbox(name);
+        writer.WriteCrlf();
+    }
+}

@@ -1,0 +1,84 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Commands;
+
+/// <summary>EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (RFC 4315).</summary>
+internal static class ExpungeHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!ExpungeCommand.TryParse(command, out var expunge, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        var view = session.Selected!;
+        if (view.ReadOnly)
+        {
+            return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
+        }
+        IReadOnlyCollection<uint>? uids = expunge.Uids is null ? null : view.Resolve(expunge.Uids, byUid: true).Select(m => m.Message.Uid).ToList();
+        var expunged = await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, uids, session.Actor, cancellationToken);
+        if (expunged.Count > 0)
+        {
+            session.Backend.Notifier.Changed(view.Mailbox.Id);
+        }
+        return Completion.Ok($"{command.Name} completed");
+    }
+}
+
+/// <summary>STORE and UID STORE (RFC 9051 §6.4.6); keywords are document tags.</summary>
+internal static class StoreHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!StoreCommand.TryParse(command, out var store, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        if (store.UnchangedSince is not null)
+        {
+            return Completion.Bad("UNCHANGEDSINCE needs CONDSTORE, which is not offered.");
+        }
+        var view = session.Selected!;
+        if (!store.Uid && view.OutOfRange(store.Set))
+        {
+            return Completion.Bad("Message sequence number out of range.");
+        }
+        if (view.ReadOnly)
+        {
+            return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
+        }
+
+        var targets = view.Resolve(store.Set, store.Uid).ToList();
+        if (targets.Count > 0)
+        {
+            var operation = store.Mode switch
+            {
+                StoreMode.Add => FlagOperation.Add,
+                StoreMode.Remove => FlagOperation.Remove,
+                _ => FlagOperation.Replace,
+            };
+            var results = await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
+                targets.Select(t => t.Message.Uid).ToList(), new FlagChange(operation, store.Flags), session.Actor, cancellationToken);
+            var byUid = results.ToDictionary(r => r.Uid);
+            foreach (var (number, message) in targets)
+            {
+                if (!byUid.TryGetValue(message.Uid, out var result))
+                {
+                    continue;
+                }
+                var updated = message with { Flags = result.Flags, ModSeq = result.ModSeq };
+                view.Replace(updated);
+                if (!store.Silent)
+                {
+                    FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
+                }
+            }
+            session.Backend.Notifier.Changed(view.Mailbox.Id);
+        }
+        return Completion.Ok($"{command.Name} completed");
+    }
+}

@@ -1,0 +1,84 @@
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Commands;
+
+/// <summary>SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3; RFC 3501's RECENT and UNSEEN for IMAP4rev1 clients).</summary>
+internal static class SelectHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!SelectCommand.TryParse(command, session.Writer.Utf8Accept, out var select, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        if (select.CondStore || select.Qresync is not null)
+        {
+            return Completion.Bad("CONDSTORE and QRESYNC are not offered (see CAPABILITY).");
+        }
+
+        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected.
+        session.Unselect();
+        var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, select.Mailbox, cancellationToken);
+        if (mailbox is null)
+        {
+            return MailboxAnswers.NoSuchMailbox;
+        }
+        var messages = await session.Backend.Mailboxes.MessagesAsync(session.User!, mailbox.Id, cancellationToken);
+        var view = new SelectedMailbox(mailbox, select.ReadOnly, messages);
+
+        var writer = session.Writer;
+        writer.WriteUntaggedNumber(messages.Count, "EXISTS"u8);
+        writer.WriteUntaggedNumber(0, "RECENT"u8);
+        var firstUnseen = messages.Select((m, i) => (m, i)).FirstOrDefault(x => !x.m.Flags.Seen);
+        if (firstUnseen.m is not null)
+        {
+            writer.WriteUntaggedStatus(ImapStatus.Ok, $"UNSEEN {firstUnseen.i + 1}", "First unseen.");
+        }
+        var keywords = messages.SelectMany(m => m.Flags.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var flags = string.Join(' ', [FlagsWriter.SystemFlags, .. keywords]);
+        writer.WriteUntagged($"FLAGS ({flags})");
+        writer.WriteUntaggedStatus(ImapStatus.Ok, select.ReadOnly ? "PERMANENTFLAGS ()" : $"PERMANENTFLAGS ({flags} \\*)", select.ReadOnly ? "Read-only mailbox." : "Flags permitted.");
+        writer.WriteUntaggedStatus(ImapStatus.Ok, $"UIDVALIDITY {mailbox.UidValidity}", "UIDs valid.");
+        writer.WriteUntaggedStatus(ImapStatus.Ok, $"UIDNEXT {mailbox.UidNext}", "Predicted next UID.");
+        writer.WriteUntaggedStatus(ImapStatus.Ok, $"MAILBOXID ({mailbox.ObjectId:N})", "Mailbox id.");
+        session.Select(view);
+        return select.ReadOnly
+            ? Completion.Ok("EXAMINE completed", "READ-ONLY")
+            : Completion.Ok("SELECT completed", "READ-WRITE");
+    }
+}
+
+/// <summary>CLOSE (expunges silently unless read-only, RFC 9051 §6.4.2) and UNSELECT (RFC 3691).</summary>
+internal static class CloseHandler
+{
+    public static async Task<Completion> CloseAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!NoArgumentsCommand.TryParse(command, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        var view = session.Selected!;
+        if (!view.ReadOnly)
+        {
+            var expunged = await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
+            if (expunged.Count > 0)
+            {
+                session.Backend.Notifier.Changed(view.Mailbox.Id);
+            }
+        }
+        session.Unselect();
+        return Completion.Ok("CLOSE completed");
+    }
+
+    public static Task<Completion> UnselectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!NoArgumentsCommand.TryParse(command, out var error))
+        {
+            return Task.FromResult(Completion.Bad(error));
+        }
+        session.Unselect();
+        return Task.FromResult(Completion.Ok("UNSELECT completed"));
+    }
+}

@@ -1,0 +1,90 @@
+using DocStore.Imap.Commands;
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Search;
+
+/// <summary>
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH RETURN options (RFC 4731) and the saved
+/// result <c>$</c> (RFC 5182). The text keys are a scan of the stored messages for now.
+/// </summary>
+internal static class SearchHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!SearchCommand.TryParse(command, out var search, out var error, out var responseCode))
+        {
+            // RFC 5182 §2.1: a failed SEARCH ... RETURN (SAVE) empties $.
+            session.Selected!.SavedSearch = new HashSet<uint>();
+            return responseCode is null ? Completion.Bad(error) : Completion.No(error, responseCode);
+        }
+
+        var view = session.Selected!;
+        var messages = view.Messages;
+        var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, view.SavedSearch, DateTimeOffset.UtcNow,
+            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null);
+        var matches = new List<(int Number, uint Uid)>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (await evaluator.MatchesAsync(search.Key, i + 1, messages[i]))
+            {
+                matches.Add((i + 1, messages[i].Uid));
+            }
+        }
+        var results = matches.Select(m => search.Uid ? m.Uid : (uint)m.Number).ToList();
+
+        var options = search.Return;
+        if (options is { } returned && returned.HasFlag(SearchReturnOptions.Save))
+        {
+            view.SavedSearch = matches.Select(m => m.Uid).ToHashSet();
+        }
+        if (options is null)
+        {
+            session.Writer.WriteUntagged(results.Count == 0 ? "SEARCH" : "SEARCH " + string.Join(' ', results));
+        }
+        else if (options.Value != SearchReturnOptions.Save)
+        {
+            WriteEsearch(session.Writer, command.Tag, search.Uid, options.Value, results);
+        }
+        return Completion.Ok($"{command.Name} completed");
+    }
+
+    /// <summary>RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means ALL.</summary>
+    private static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results)
+    {
+        if ((options & ~SearchReturnOptions.Save) == SearchReturnOptions.None)
+        {
+            options |= SearchReturnOptions.All;
+        }
+        writer.BeginUntagged();
+        writer.WriteRaw("ESEARCH (TAG "u8);
+        writer.WriteString(tag);
+        writer.CloseList();
+        if (uid)
+        {
+            writer.WriteRaw(" UID"u8);
+        }
+        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Min))
+        {
+            writer.WriteRaw(" MIN "u8);
+            writer.WriteNumber(results.Min());
+        }
+        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Max))
+        {
+            writer.WriteRaw(" MAX "u8);
+            writer.WriteNumber(results.Max());
+        }
+        if (options.HasFlag(SearchReturnOptions.Count))
+        {
+            writer.WriteRaw(" COUNT "u8);
+            writer.WriteNumber(results.Count);
+        }
+        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.All))
+        {
+            writer.WriteRaw(" ALL "u8);
+            writer.WriteAtom(SequenceSet.Format(results));
+        }
+        writer.WriteCrlf();
+    }
+}

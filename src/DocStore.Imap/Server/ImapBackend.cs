@@ -1,0 +1,7 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Security;
+
+namespace DocStore.Imap.Server;
+
+/// <summary>What sessions use of the rest of DocStore: sign-in, the mailboxes, change notices.</summary>
+public sealed record ImapBackend(AuthenticationService Authentication, IMailboxStore Mailboxes, MailboxNotifier Notifier);
