@@ -52,6 +52,14 @@ public interface IMailboxStore
     Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): the same documents gain entries in the target
+    /// (no byte is copied), with their flags, internal dates and this user's \Seen; a move also
+    /// removes the source entries, leaving tombstones, in the same transaction. Null when the
+    /// target is not one of the user's mailboxes.
+    /// </summary>
+    Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes the entries marked \Deleted (only those in <paramref name="uids"/> when given,
     /// RFC 4315 UID EXPUNGE), leaving tombstones; returns the expunged UIDs in ascending order.
     /// </summary>

@@ -55,3 +55,6 @@ public sealed record FlagChange(FlagOperation Operation, IReadOnlyList<string> F
 
 /// <summary>The new state of a message after STORE.</summary>
 public sealed record FlagResult(uint Uid, long ModSeq, MessageFlags Flags);
+
+/// <summary>What COPY or MOVE made (RFC 4315 COPYUID): the target's UIDVALIDITY and each source UID with its new UID.</summary>
+public sealed record CopyResult(long UidValidity, IReadOnlyList<(uint Source, uint Target)> Uids);

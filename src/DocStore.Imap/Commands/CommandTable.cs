@@ -59,6 +59,10 @@ internal static class CommandTable
         ["UID FETCH"] = new(Fetch.FetchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["UID SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["COPY"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
+        ["UID COPY"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
+        ["MOVE"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
+        ["UID MOVE"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
         ["IDLE"] = new(IdleHandler.ExecuteAsync, AllowedIn.SignedIn),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

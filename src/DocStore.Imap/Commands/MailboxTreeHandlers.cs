@@ -20,6 +20,11 @@ internal static class MailboxTreeHandlers
         }
         var name = Trim(create.Mailbox);
         var result = await session.Backend.Mailboxes.CreateAsync(session.User!, name, create.SpecialUse.Count == 1 ? create.SpecialUse[0] : null, session.Actor, cancellationToken);
+        if (result == Core.Mailboxes.MailboxChange.Done && await session.Backend.Mailboxes.FindAsync(session.User!, name, cancellationToken) is { } created)
+        {
+            // RFC 8474 §4.1: CREATE tells the new mailbox's id.
+            return Completion.Ok("CREATE completed", $"MAILBOXID ({created.ObjectId:N})");
+        }
         return MailboxAnswers.For(result, "CREATE");
     }
 

@@ -12,5 +12,5 @@ internal static class Capabilities
         Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
 
     public static string After(ImapOptions options) =>
-        $"{Base} ENABLE IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE ESEARCH SEARCHRES WITHIN APPENDLIMIT={options.AppendLimit}";
+        $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE ESEARCH SEARCHRES WITHIN STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit}";
 }

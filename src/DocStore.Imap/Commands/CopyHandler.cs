@@ -1,0 +1,52 @@
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Protocol.Commands;
+using DocStore.Imap.Server;
+
+namespace DocStore.Imap.Commands;
+
+/// <summary>
+/// COPY, MOVE (RFC 6851) and their UID forms, answered with COPYUID (RFC 4315). The documents
+/// gain entries in the target; nothing is copied byte for byte.
+/// </summary>
+internal static class CopyHandler
+{
+    public static async Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        if (!CopyCommand.TryParse(command, session.Writer.Utf8Accept, out var copy, out var error))
+        {
+            return Completion.Bad(error);
+        }
+        var view = session.Selected!;
+        if (!copy.Uid && view.OutOfRange(copy.Set))
+        {
+            return Completion.Bad("Message sequence number out of range.");
+        }
+        if (copy.Move && view.ReadOnly)
+        {
+            return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
+        }
+        var target = await session.Backend.Mailboxes.FindAsync(session.User!, copy.Mailbox, cancellationToken);
+        if (target is null)
+        {
+            return Completion.No("No such mailbox; create it first.", "TRYCREATE");
+        }
+
+        var uids = view.Resolve(copy.Set, copy.Uid).Select(m => m.Message.Uid).ToList();
+        var result = uids.Count == 0 ? null : await session.Backend.Mailboxes.CopyAsync(session.User!, view.Mailbox.Id, uids, target.Id, copy.Move, session.Actor, cancellationToken);
+        if (result is null || result.Uids.Count == 0)
+        {
+            // RFC 9051 §6.4.7 / §6.4.8: nothing matched, nothing to do (and no COPYUID).
+            return Completion.Ok($"{command.Name} completed");
+        }
+        session.Backend.Notifier.Changed(target.Id);
+        var code = $"COPYUID {result.UidValidity} {SequenceSet.Format(result.Uids.Select(p => p.Source))} {SequenceSet.Format(result.Uids.Select(p => p.Target))}";
+        if (!copy.Move)
+        {
+            return Completion.Ok($"{command.Name} completed", code);
+        }
+        // RFC 6851 §4.3: COPYUID comes in an untagged OK before the EXPUNGEs.
+        session.Writer.WriteUntaggedStatus(ImapStatus.Ok, code, "Moved.");
+        session.Backend.Notifier.Changed(view.Mailbox.Id);
+        return Completion.Ok($"{command.Name} completed");
+    }
+}

@@ -1,0 +1,17 @@
+namespace DocStore.Storage.Mailboxes;
+
+/// <summary>
+/// Audit action names of the mailbox store, as stored in <c>audit.action</c>; tree changes use
+/// the same names as <c>change.kind</c>.
+/// </summary>
+public static class MailboxAuditActions
+{
+    public const string Create = "mailbox-create";
+    public const string Delete = "mailbox-delete";
+    public const string Rename = "mailbox-rename";
+    public const string Append = "append";
+    public const string Flags = "flags";
+    public const string Expunge = "expunge";
+    public const string Copy = "copy";
+    public const string Move = "move";
+}

@@ -1,0 +1,224 @@
+using System.Text;
+using Dapper;
+using DocStore.Core.Auditing;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Mime;
+using DocStore.Core.Principals;
+using DocStore.Storage.Auditing;
+using MimeKit.Utils;
+using Npgsql;
+
+namespace DocStore.Storage.Mailboxes;
+
+public sealed partial class MailboxStore
+{
+    private const string SelectCounts = """
+        SELECT count(e.uid) AS Messages,
+               count(e.uid) FILTER (WHERE s.uid IS NULL) AS Unseen,
+               count(e.uid) FILTER (WHERE e.deleted) AS Deleted,
+               COALESCE(sum(v.size), 0)::bigint AS Size,
+               c.uidnext AS UidNext, c.uidvalidity AS UidValidity, c.highestmodseq AS HighestModSeq
+          FROM collection c
+          LEFT JOIN entry e ON e.collection_id = c.id
+          LEFT JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
+          LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+         WHERE c.id = @collection AND c.owner_id = @owner
+         GROUP BY c.id
+        """;
+
+    private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND owner_id = @owner";
+
+    private const string InsertDocument = """
+        INSERT INTO document (kind, title, message_id, created_by) VALUES ('mail', @title, @messageId, @owner)
+        RETURNING id
+        """;
+
+    private const string InsertVersion = """
+        INSERT INTO version (document_id, number, sha256, size, media_type, author_id, structure)
+        VALUES (@document, 1, @sha256, @size, 'message/rfc822', @owner, @structure::jsonb)
+        """;
+
+    // Keywords differing only in case are one tag (document_tag_key): the first spelling wins.
+    private const string InsertTags = """
+        INSERT INTO document_tag (document_id, tag) SELECT @document, unnest(@tags::text[]) ON CONFLICT DO NOTHING
+        """;
+
+    // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
+    private const string InsertEntry = """
+        WITH filed AS (
+            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date)
+            VALUES (@collection, @document, 1, @answered, @flagged, @deleted, @draft, @internalDate)
+            RETURNING collection_id, uid, modseq
+        ), seen AS (
+            INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
+            SELECT collection_id, uid, @owner, modseq FROM filed WHERE @seen
+        ), logged AS (
+            INSERT INTO change (kind, collection_id, document_id, uid, principal_id)
+            SELECT 'append', collection_id, @document, uid, @owner FROM filed
+        )
+        SELECT uid FROM filed
+        """;
+
+    private const string SelectMessages = """
+        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
+               v.size AS Size, e.internal_date AS InternalDate, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
+               e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
+               COALESCE(t.tags, '{}') AS Keywords
+          FROM entry e
+          JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+          JOIN document d ON d.id = e.document_id
+          JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
+          LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+          LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
+         WHERE e.collection_id = @collection AND e.modseq > @modSeq
+         ORDER BY e.uid
+        """;
+
+    private const string SelectVersion = """
+        SELECT sha256 AS Sha256, size AS Size, structure::text AS Structure
+          FROM version WHERE document_id = @document AND number = @version
+        """;
+
+    /// <summary>STATUS counts; <see cref="KeyNotFoundException"/> when the user has no such mailbox.</summary>
+    public async Task<MailboxCounts> CountAsync(User user, long mailboxId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<MailboxCounts>(new CommandDefinition(
+                SelectCounts, new { collection = mailboxId, owner = user.Id }, cancellationToken: cancellationToken))
+            ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
+    }
+
+    /// <summary>
+    /// Files one message (see the interface). <see cref="KeyNotFoundException"/> when the user
+    /// has no such mailbox, also when it is deleted while the message is being filed. Keywords
+    /// the schema cannot hold as tags (not an IMAP atom) are left out.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var uidValidity = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                SelectOwnedUidValidity, new { collection = mailboxId, owner = user.Id }, cancellationToken: cancellationToken))
+            ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
+
+        await using var blob = await BlobStore.SpoolAsync(message, cancellationToken);
+        var structure = await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await BlobStore.StoreAsync(connection, transaction, blob, cancellationToken);
+        var document = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertDocument,
+            new { title = Title(structure.Envelope.Subject), messageId = structure.Envelope.MessageId, owner = user.Id },
+            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
+            new { document, sha256 = blob.Sha256, size = blob.Size, owner = user.Id, structure = MessageStructureJson.Serialize(structure) },
+            transaction, cancellationToken: cancellationToken));
+        var tags = flags.Keywords.Where(KeywordTags.IsValid).ToArray();
+        if (tags.Length > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertTags, new { document, tags }, transaction, cancellationToken: cancellationToken));
+        }
+
+        long uid;
+        try
+        {
+            uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry,
+                new
+                {
+                    collection = mailboxId,
+                    document,
+                    flags.Answered,
+                    flags.Flagged,
+                    flags.Deleted,
+                    flags.Draft,
+                    internalDate = internalDate.ToUniversalTime(),
+                    owner = user.Id,
+                    flags.Seen,
+                },
+                transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (string.Equals(e.SqlState, PostgresErrorCodes.ForeignKeyViolation, StringComparison.Ordinal))
+        {
+            throw new KeyNotFoundException($"Mailbox {mailboxId} was deleted while a message was filed into it.", e);
+        }
+
+        await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Append, mailboxId, document,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["uid"] = uid.ToString(),
+                ["size"] = blob.Size.ToString(),
+                ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
+            }), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AppendResult(uidValidity, checked((uint)uid));
+    }
+
+    public Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) =>
+        ChangedSinceAsync(user, mailboxId, 0, cancellationToken);
+
+    /// <summary>
+    /// Entries whose modseq is above <paramref name="modSeq"/>. A change of this user's \Seen or
+    /// of a keyword (a document tag) rewrites the entry row too, so its modseq covers them.
+    /// </summary>
+    public async Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            SelectMessages, new { collection = mailboxId, owner = user.Id, modSeq }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToSummary()).ToList();
+    }
+
+    /// <summary>
+    /// The stored bytes and structure of a version, whoever's it is: the caller has already
+    /// resolved it from an entry the user may see.
+    /// </summary>
+    public async Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(
+            SelectVersion, new { document = documentId, version }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var bytes = await BlobStore.ReadAsync(connection, row.Sha256, row.Size, cancellationToken);
+        // A version filed without a structure (not through APPEND) is analyzed on reading instead.
+        var structure = row.Structure is null ? MessageAnalyzer.Analyze(bytes) : MessageStructureJson.Deserialize(row.Structure);
+        return new StoredMessage(bytes, structure);
+    }
+
+    /// <summary>The document title: the Subject with its RFC 2047 encoded-words decoded.</summary>
+    private static string Title(string? subject)
+    {
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            return "";
+        }
+        // PostgreSQL text cannot hold NUL, which an encoded-word can carry.
+        return Rfc2047.DecodeText(Encoding.UTF8.GetBytes(subject)).Replace('\0', '\uFFFD').Trim();
+    }
+
+    private sealed record VersionRow(byte[] Sha256, long Size, string? Structure);
+
+    // A class rather than a positional record: Npgsql reports text[] as System.Array, which
+    // Dapper's constructor matching refuses.
+    private sealed class MessageRow
+    {
+        public long Uid { get; init; }
+        public long DocumentId { get; init; }
+        public int Version { get; init; }
+        public Guid EmailId { get; init; }
+        public long Size { get; init; }
+        public DateTime InternalDate { get; init; }
+        public long ModSeq { get; init; }
+        public bool Seen { get; init; }
+        public bool Answered { get; init; }
+        public bool Flagged { get; init; }
+        public bool Deleted { get; init; }
+        public bool Draft { get; init; }
+        public string[] Keywords { get; init; } = [];
+
+        public MessageSummary ToSummary() => new(checked((uint)Uid), DocumentId, Version, EmailId, Size,
+            new DateTimeOffset(DateTime.SpecifyKind(InternalDate, DateTimeKind.Utc)), ModSeq,
+            new MessageFlags(Seen, Answered, Flagged, Deleted, Draft, Keywords));
+    }
+}

@@ -1,0 +1,184 @@
+using Dapper;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Principals;
+using DocStore.Storage.Mailboxes;
+using DocStore.Testing;
+using Xunit;
+using static DocStore.Storage.Tests.Mailboxes.MailboxTestData;
+
+namespace DocStore.Storage.Tests.Mailboxes;
+
+public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly MigratedDatabase database;
+    private readonly MailboxStore store;
+
+    public MailboxFlagTests(MigratedDatabase database)
+    {
+        this.database = database;
+        store = new MailboxStore(database.DataSource);
+    }
+
+    [Fact]
+    public async Task System_flags_are_added_removed_and_replaced_in_any_case()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var uid = await AppendAsync(store, user, mailbox, Message());
+
+        var added = await StoreAsync(user, mailbox, [uid], FlagOperation.Add, @"\SEEN", @"\flagged", @"\Deleted");
+        Assert.Equal(new MessageFlags(true, false, true, true, false, []), Assert.Single(added).Flags, FlagsComparer.Instance);
+
+        var removed = await StoreAsync(user, mailbox, [uid], FlagOperation.Remove, @"\Flagged", @"\Answered");
+        Assert.Equal(new MessageFlags(true, false, false, true, false, []), Assert.Single(removed).Flags, FlagsComparer.Instance);
+
+        var replaced = await StoreAsync(user, mailbox, [uid], FlagOperation.Replace, @"\Answered", @"\Draft", @"\Recent");
+        Assert.Equal(new MessageFlags(false, true, false, false, true, []), Assert.Single(replaced).Flags, FlagsComparer.Instance);
+
+        var message = Assert.Single(await store.MessagesAsync(user, mailbox.Id, None));
+        Assert.Equal(replaced[0].Flags, message.Flags, FlagsComparer.Instance);
+        Assert.Equal(replaced[0].ModSeq, message.ModSeq);
+    }
+
+    [Fact]
+    public async Task Keywords_are_document_tags_seen_from_every_mailbox_holding_the_document()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var other = await CreateMailboxAsync(store, user, "Other");
+        var uid = await AppendAsync(store, user, mailbox, Message());
+        var document = Assert.Single(await store.MessagesAsync(user, mailbox.Id, None)).DocumentId;
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO entry (collection_id, document_id, version_number) VALUES (@other, @document, 1)", new { other = other.Id, document });
+        var copyBefore = Assert.Single(await store.MessagesAsync(user, other.Id, None));
+
+        await StoreAsync(user, mailbox, [uid], FlagOperation.Add, "Project", "$Label1");
+        var copy = Assert.Single(await store.MessagesAsync(user, other.Id, None));
+        Assert.Equal(["$Label1", "Project"], copy.Flags.Keywords);
+        Assert.True(copy.ModSeq > copyBefore.ModSeq, "the other mailbox's entry shows the new keywords, so it needs a new modseq");
+
+        var sameInOtherCase = Assert.Single(await StoreAsync(user, mailbox, [uid], FlagOperation.Add, "PROJECT"));
+        Assert.Equal(["$Label1", "Project"], sameInOtherCase.Flags.Keywords);
+        Assert.Equal(copy.ModSeq, Assert.Single(await store.MessagesAsync(user, other.Id, None)).ModSeq);
+
+        Assert.Equal(["$Label1"], Assert.Single(await StoreAsync(user, mailbox, [uid], FlagOperation.Remove, "project")).Flags.Keywords);
+        Assert.Equal(["Final"], Assert.Single(await StoreAsync(user, mailbox, [uid], FlagOperation.Replace, @"\Seen", "Final")).Flags.Keywords);
+        Assert.Equal(["Final"], Assert.Single(await store.MessagesAsync(user, other.Id, None)).Flags.Keywords);
+        Assert.Equal(["Final"], await connection.QueryAsync<string>("SELECT tag FROM document_tag WHERE document_id = @document", new { document }), StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seen_is_private_to_each_user()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var reader = await NewUserAsync(database.DataSource);
+        var read = await AppendAsync(store, user, mailbox, Message());
+        var unread = await AppendAsync(store, user, mailbox, Message());
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO entry_seen (collection_id, uid, principal_id) VALUES (@collection, @uid, @reader)",
+            new { collection = mailbox.Id, uid = (long)unread, reader = reader.Id });
+
+        await StoreAsync(user, mailbox, [read], FlagOperation.Add, @"\Seen");
+
+        Assert.Equal(1, (await store.CountAsync(user, mailbox.Id, None)).Unseen);
+        var messages = await store.MessagesAsync(user, mailbox.Id, None);
+        Assert.Equal([true, false], messages.Select(m => m.Flags.Seen));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM entry_seen WHERE collection_id = @collection AND uid = @uid",
+            new { collection = mailbox.Id, uid = (long)unread }));
+    }
+
+    [Fact]
+    public async Task Only_entries_whose_flags_change_get_a_new_modseq()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        uint[] uids = [await AppendAsync(store, user, mailbox, Message()), await AppendAsync(store, user, mailbox, Message()), await AppendAsync(store, user, mailbox, Message())];
+        var before = (await store.MessagesAsync(user, mailbox.Id, None)).ToDictionary(m => m.Uid, m => m.ModSeq);
+        var highest = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+
+        var first = await StoreAsync(user, mailbox, [uids[1]], FlagOperation.Add, @"\Flagged");
+        var second = await StoreAsync(user, mailbox, [uids[1], uids[2]], FlagOperation.Add, @"\Flagged");
+        var third = await StoreAsync(user, mailbox, [uids[0]], FlagOperation.Add, @"\Seen");
+
+        var after = (await store.MessagesAsync(user, mailbox.Id, None)).ToDictionary(m => m.Uid, m => m.ModSeq);
+        Assert.True(first[0].ModSeq > highest);
+        Assert.Equal(first[0].ModSeq, second[0].ModSeq);
+        Assert.True(second[1].ModSeq > first[0].ModSeq);
+        Assert.True(third[0].ModSeq > second[1].ModSeq, "a \\Seen change needs a new modseq too");
+        Assert.Equal([third[0].ModSeq, first[0].ModSeq, second[1].ModSeq], uids.Select(u => after[u]));
+        Assert.Equal(uids, (await store.ChangedSinceAsync(user, mailbox.Id, highest, None)).Select(m => m.Uid));
+        Assert.Equal([uids[0]], (await store.ChangedSinceAsync(user, mailbox.Id, second[1].ModSeq, None)).Select(m => m.Uid));
+        Assert.All(uids, u => Assert.True(after[u] > before[u]));
+    }
+
+    [Fact]
+    public async Task Storing_to_uids_the_mailbox_does_not_have_answers_only_the_existing_ones()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var uid = await AppendAsync(store, user, mailbox, Message());
+
+        var results = await StoreAsync(user, mailbox, [uid, 999], FlagOperation.Add, @"\Answered");
+
+        Assert.Equal([uid], results.Select(r => r.Uid));
+        Assert.True(results[0].Flags.Answered);
+    }
+
+    [Fact]
+    public async Task Expunge_removes_only_deleted_messages_in_the_given_uids_and_leaves_tombstones()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var deleted = new MessageFlags(false, false, false, true, false, []);
+        var bytes = Enumerable.Range(0, 4).Select(i => Message($"message {i}")).ToList();
+        var uids = new List<uint>();
+        foreach (var (message, index) in bytes.Select((b, i) => (b, i)))
+        {
+            uids.Add(await AppendAsync(store, user, mailbox, message, index == 2 ? MessageFlags.None : deleted));
+        }
+        var documents = (await store.MessagesAsync(user, mailbox.Id, None)).ToDictionary(m => m.Uid, m => m.DocumentId);
+        var highestBefore = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+
+        Assert.Equal([uids[1]], await store.ExpungeAsync(user, mailbox.Id, [uids[1], uids[2]], ActorFor(user), None));
+        Assert.Equal([uids[0], uids[3]], await store.ExpungeAsync(user, mailbox.Id, null, ActorFor(user), None));
+        Assert.Empty(await store.ExpungeAsync(user, mailbox.Id, null, ActorFor(user), None));
+
+        Assert.Equal([uids[2]], (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.Uid));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var tombstones = (await connection.QueryAsync<(long Uid, long ModSeq)>(
+            "SELECT uid, modseq FROM expunged_entry WHERE collection_id = @id ORDER BY uid", new { id = mailbox.Id })).ToList();
+        Assert.Equal([uids[0], uids[1], uids[3]], tombstones.Select(t => (uint)t.Uid));
+        Assert.All(tombstones, t => Assert.True(t.ModSeq > highestBefore));
+        Assert.Equal((await store.CountAsync(user, mailbox.Id, None)).HighestModSeq, tombstones.Max(t => t.ModSeq));
+        foreach (var index in new[] { 0, 1, 3 })
+        {
+            var document = documents[uids[index]];
+            Assert.NotNull(await connection.ExecuteScalarAsync<DateTime?>("SELECT trashed_at FROM document WHERE id = @document", new { document }));
+            Assert.Equal(bytes[index], (await store.ReadAsync(document, 1, None))!.Bytes.ToArray());
+        }
+        Assert.Null(await connection.ExecuteScalarAsync<DateTime?>("SELECT trashed_at FROM document WHERE id = @document", new { document = documents[uids[2]] }));
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM change WHERE kind = 'expunge' AND collection_id = @id", new { id = mailbox.Id }));
+    }
+
+    private async Task<(User User, Mailbox Mailbox)> NewMailboxAsync()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        return (user, (await store.FindAsync(user, "INBOX", None))!);
+    }
+
+    private async Task<IReadOnlyList<FlagResult>> StoreAsync(User user, Mailbox mailbox, uint[] uids, FlagOperation operation, params string[] flags) =>
+        await store.StoreFlagsAsync(user, mailbox.Id, uids, new FlagChange(operation, flags), ActorFor(user), None);
+
+    /// <summary>MessageFlags compares its keyword list by reference; here by content.</summary>
+    private sealed class FlagsComparer : IEqualityComparer<MessageFlags>
+    {
+        public static FlagsComparer Instance { get; } = new();
+
+        public bool Equals(MessageFlags? x, MessageFlags? y) =>
+            x is not null && y is not null
+            && (x.Seen, x.Answered, x.Flagged, x.Deleted, x.Draft) == (y.Seen, y.Answered, y.Flagged, y.Deleted, y.Draft)
+            && x.Keywords.SequenceEqual(y.Keywords, StringComparer.Ordinal);
+
+        public int GetHashCode(MessageFlags obj) => HashCode.Combine(obj.Seen, obj.Answered, obj.Flagged, obj.Deleted, obj.Draft);
+    }
+}
