@@ -199,6 +199,7 @@ public sealed class MailboxTests : IClassFixture<FreshServer>
         var partial = await imap.CommandAsync("a6", "UID FETCH 1:* (BODY.PEEK[TEXT]<0.4>)");
         var flags = await imap.CommandAsync("a7", "FETCH 1 (FLAGS)");
         var outOfRange = await imap.CommandAsync("a8", "FETCH 2 FLAGS");
+        var binary = await imap.CommandAsync("a10", "FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])");
         var seen = await imap.CommandAsync("a9", "FETCH 1 BODY[TEXT]");
 
         Assert.Matches(@"^a3 OK \[APPENDUID \d+ 1\] ", append[^1]);
@@ -208,6 +209,7 @@ public sealed class MailboxTests : IClassFixture<FreshServer>
         Assert.Equal("* 1 FETCH (FLAGS (\\Flagged))", flags[0]);
         Assert.StartsWith("a8 BAD ", outOfRange[^1], StringComparison.Ordinal);
         Assert.Equal("* 1 FETCH (FLAGS (\\Flagged \\Seen) BODY[TEXT] {11}", seen[0]);
+        Assert.Equal("* 1 FETCH (BINARY.SIZE[1] 11 BINARY[1] {11}", binary[0]);
     }
 
     [Fact]
