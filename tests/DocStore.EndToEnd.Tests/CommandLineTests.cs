@@ -37,7 +37,7 @@ public sealed class CommandLineTests : IClassFixture<TestDatabase>
         Assert.Contains("frank", list.Output, StringComparison.Ordinal);
         Assert.Contains("Frank F.", list.Output, StringComparison.Ordinal);
 
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("docstore-e2e-");
         await using var server = await DocStoreProcess.StartAsync(directory.Path, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ConnectionStrings:DocStore"] = database.ConnectionString,

@@ -13,7 +13,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task After_kill_9_the_same_command_comes_back_with_all_data()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("docstore-e2e-");
         var first = await DocStoreProcess.StartAsync(directory.Path);
         var ports = (first.ImapPort, first.TlsPort, first.HttpPort);
         var admin = first.PrintedAdminPassword!;
@@ -35,7 +35,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Sigterm_stops_docstore_and_its_postgresql()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("docstore-e2e-");
         var server = await DocStoreProcess.StartAsync(directory.Path);
 
         var exitCode = await server.TerminateAsync();
@@ -48,7 +48,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task With_a_connection_string_it_uses_that_database_and_starts_no_postgresql()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("docstore-e2e-");
         var cluster = await TestCluster.GetAsync();
         var name = "external_" + Guid.NewGuid().ToString("N")[..12];
         await cluster.CreateDatabaseAsync(name, CancellationToken.None);
@@ -69,7 +69,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Without_the_loopback_exception_plain_connections_advertise_logindisabled()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("docstore-e2e-");
         await using var server = await DocStoreProcess.StartAsync(directory.Path, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Imap:AllowInsecureAuthOnLoopback"] = "false",

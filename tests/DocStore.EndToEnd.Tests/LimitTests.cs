@@ -1,4 +1,5 @@
 using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Testing;
 using Xunit;
 
 namespace DocStore.EndToEnd.Tests;
@@ -9,7 +10,7 @@ public sealed class SmallLimitsServer : IAsyncLifetime
     public const int AppendLimit = 1000;
     public const string Password = "limits-admin-password";
 
-    private readonly TempDirectory directory = new();
+    private readonly ScratchDirectory directory = new("docstore-e2e-");
 
     public DocStoreProcess Server { get; private set; } = null!;
 

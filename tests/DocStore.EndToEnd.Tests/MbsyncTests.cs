@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Testing;
 using Xunit;
 
 namespace DocStore.EndToEnd.Tests;
@@ -18,7 +19,7 @@ public sealed class MbsyncTests : IClassFixture<FreshServer>
     [Fact]
     public async Task A_maildir_goes_up_and_comes_back_byte_identical()
     {
-        using var work = new TempDirectory();
+        using var work = new ScratchDirectory("docstore-e2e-");
         var upload = Path.Combine(work.Path, "up");
         var download = Path.Combine(work.Path, "down");
         var folders = new[] { "INBOX", "Sync-Projects", "Sync-Projects/Alpha" };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -12,7 +13,7 @@ namespace DocStore.EndToEnd.Tests;
 /// <summary>One fresh DocStore (embedded PostgreSQL, first start) shared by the sign-in tests.</summary>
 public sealed class FreshServer : IAsyncLifetime
 {
-    private readonly TempDirectory directory = new();
+    private readonly ScratchDirectory directory = new("docstore-e2e-");
 
     public DocStoreProcess Server { get; private set; } = null!;
 

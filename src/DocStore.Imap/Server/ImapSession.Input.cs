@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using DocStore.Imap.Protocol;
+
+namespace DocStore.Imap.Server;
+
+/// <summary>The session's reads that are not commands: SASL responses, IDLE's DONE, streamed literals.</summary>
+public sealed partial class ImapSession
+{
+    /// <summary>
+    /// Reads the client's response in a SASL exchange after a continuation (RFC 9051 §6.2.2):
+    /// base64 data, <c>*</c> to cancel, or the end of the connection. Bounded by the line limit.
+    /// </summary>
+    internal async Task<SaslResponse> ReadSaslResponseAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = StartTimeout(cancellationToken);
+        while (true)
+        {
+            var read = await Connection.Input.ReadAsync(timeout.Token);
+            var reader = new SequenceReader<byte>(read.Buffer);
+            var status = ImapLineReader.TryReadLine(ref reader, options.PreLoginLineLimit, out var line);
+            if (status == ImapLineStatus.Complete)
+            {
+                var valid = Protocol.Commands.AuthenticateCommand.TryParseResponse(line, out var data, out var cancelled);
+                Connection.Input.AdvanceTo(reader.Position);
+                return cancelled ? new(SaslOutcome.Cancelled, null) : valid ? new(SaslOutcome.Data, data) : new(SaslOutcome.Invalid, null);
+            }
+            if (status == ImapLineStatus.TooLong)
+            {
+                // Let the parser eat the rest of the over-long line as it does for commands.
+                Connection.Input.AdvanceTo(reader.Position);
+                parser.DiscardCommand();
+                return new(SaslOutcome.Invalid, null);
+            }
+            Connection.Input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return new(SaslOutcome.Closed, null);
+            }
+        }
+    }
+
+    /// <summary>Waits for the line that ends IDLE (RFC 2177): DONE, something else, or the end of the connection.</summary>
+    internal async Task<Commands.IdleEnd> ReadIdleDoneAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await Connection.Input.ReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return Commands.IdleEnd.Closed;
+            }
+            var reader = new SequenceReader<byte>(read.Buffer);
+            var status = ImapLineReader.TryReadLine(ref reader, options.LineLimit, out var line);
+            if (status == ImapLineStatus.Complete)
+            {
+                var done = ImapLineReader.IsDone(line);
+                Connection.Input.AdvanceTo(reader.Position);
+                return done ? Commands.IdleEnd.Done : Commands.IdleEnd.Garbage;
+            }
+            if (status == ImapLineStatus.TooLong)
+            {
+                Connection.Input.AdvanceTo(reader.Position);
+                parser.DiscardCommand();
+                return Commands.IdleEnd.Garbage;
+            }
+            Connection.Input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return Commands.IdleEnd.Closed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies a literal the parser hands over (APPEND's message, up to APPENDLIMIT) to a temporary
+    /// file as it arrives: never held whole in memory. False when the connection ended first.
+    /// </summary>
+    private async Task<bool> StreamLiteralAsync(long size, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), "docstore-literal-" + Guid.NewGuid().ToString("N")),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        streamed.Add(file);
+        var remaining = size;
+        while (remaining > 0)
+        {
+            ReadResult read;
+            using (var timeout = StartTimeout(cancellationToken))
+            {
+                read = await Connection.Input.ReadAsync(timeout.Token);
+            }
+            var buffer = read.Buffer;
+            var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
+            foreach (var segment in take)
+            {
+                await file.WriteAsync(segment, cancellationToken);
+            }
+            remaining -= take.Length;
+            Connection.Input.AdvanceTo(take.End);
+            if (remaining > 0 && read.IsCompleted)
+            {
+                return false;
+            }
+        }
+        file.Position = 0;
+        return true;
+    }
+
+    private async Task ReleaseStreamedLiteralsAsync()
+    {
+        foreach (var file in streamed)
+        {
+            await file.DisposeAsync();
+        }
+        streamed.Clear();
+    }
+}
