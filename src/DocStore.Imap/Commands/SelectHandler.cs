@@ -18,7 +18,12 @@ internal static class SelectHandler
             return Completion.Bad("CONDSTORE and QRESYNC are not offered (see CAPABILITY).");
         }
 
-        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected.
+        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected; closing the previous one
+        // is announced with [CLOSED] (RFC 9051 §7.1, from RFC 7162).
+        if (session.Selected is not null)
+        {
+            session.Writer.WriteUntaggedStatus(ImapStatus.Ok, "CLOSED", "Previous mailbox closed.");
+        }
         session.Unselect();
         var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, select.Mailbox, cancellationToken);
         if (mailbox is null)
@@ -30,11 +35,23 @@ internal static class SelectHandler
 
         var writer = session.Writer;
         writer.WriteUntaggedNumber(messages.Count, "EXISTS"u8);
-        writer.WriteUntaggedNumber(0, "RECENT"u8);
-        var firstUnseen = messages.Select((m, i) => (m, i)).FirstOrDefault(x => !x.m.Flags.Seen);
-        if (firstUnseen.m is not null)
+        if (session.Rev2)
         {
-            writer.WriteUntaggedStatus(ImapStatus.Ok, $"UNSEEN {firstUnseen.i + 1}", "First unseen.");
+            // RFC 9051 §6.3.2: the LIST response gives the mailbox name as the server spells it.
+            writer.BeginUntagged();
+            writer.WriteRaw("LIST () \"/\" "u8);
+            writer.WriteMailbox(mailbox.Name);
+            writer.WriteCrlf();
+        }
+        else
+        {
+            // RFC 3501 §6.3.1: RECENT and the first unseen message, which IMAP4rev2 dropped.
+            writer.WriteUntaggedNumber(0, "RECENT"u8);
+            var firstUnseen = messages.Select((m, i) => (m, i)).FirstOrDefault(x => !x.m.Flags.Seen);
+            if (firstUnseen.m is not null)
+            {
+                writer.WriteUntaggedStatus(ImapStatus.Ok, $"UNSEEN {firstUnseen.i + 1}", "First unseen.");
+            }
         }
         var keywords = messages.SelectMany(m => m.Flags.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var flags = string.Join(' ', [FlagsWriter.SystemFlags, .. keywords]);

@@ -99,17 +99,26 @@ internal static class StartTlsHandler
     }
 }
 
-/// <summary>RFC 5161: ENABLE; nothing it names is offered yet, so the ENABLED list is empty.</summary>
+/// <summary>
+/// RFC 5161 ENABLE. IMAP4rev2 (RFC 9051 §6.3.1) switches the session to IMAP4rev2 behaviour:
+/// UTF-8 mailbox names and strings, ESEARCH answers to SEARCH, no \Recent. Unknown or unoffered
+/// capabilities are ignored, not refused (RFC 5161 §3.1).
+/// </summary>
 internal static class EnableHandler
 {
     public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
-        if (!EnableCommand.TryParse(command, out _, out var error))
+        if (!EnableCommand.TryParse(command, out var enable, out var error))
         {
             return Task.FromResult(Completion.Bad(error));
         }
-        // RFC 5161 §3.1: capabilities the server does not support are ignored, not refused.
-        session.Writer.WriteUntagged("ENABLED");
+        var enabled = new List<string>();
+        if (enable.Capabilities.Contains("IMAP4REV2", StringComparer.Ordinal) && !session.Rev2)
+        {
+            session.EnableRev2();
+            enabled.Add("IMAP4rev2");
+        }
+        session.Writer.WriteUntagged(enabled.Count == 0 ? "ENABLED" : "ENABLED " + string.Join(' ', enabled));
         return Task.FromResult(Completion.Ok("ENABLE completed"));
     }
 }

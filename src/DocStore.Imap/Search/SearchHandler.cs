@@ -34,7 +34,8 @@ internal static class SearchHandler
         }
         var results = matches.Select(m => search.Uid ? m.Uid : (uint)m.Number).ToList();
 
-        var options = search.Return;
+        // RFC 9051 §6.4.4: under IMAP4rev2 a SEARCH without RETURN answers as RETURN (ALL).
+        var options = search.Return ?? (session.Rev2 ? SearchReturnOptions.All : null);
         if (options is { } returned && returned.HasFlag(SearchReturnOptions.Save))
         {
             view.SavedSearch = matches.Select(m => m.Uid).ToHashSet();

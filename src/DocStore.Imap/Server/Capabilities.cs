@@ -6,11 +6,12 @@ namespace DocStore.Imap.Server;
 /// </summary>
 internal static class Capabilities
 {
-    private const string Base = "IMAP4rev1 SASL-IR LITERAL+ ID";
+    private const string Base = "IMAP4rev1 IMAP4rev2 SASL-IR LITERAL+ ID";
 
     public static string Before(bool tls, bool plaintextAllowed) =>
         Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
 
     public static string After(ImapOptions options) =>
-        $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE ESEARCH SEARCHRES WITHIN STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit}";
+        $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS " +
+        $"ESEARCH SEARCHRES WITHIN BINARY STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit}";
 }

@@ -125,6 +125,16 @@ public sealed partial class ImapSession : IAsyncDisposable
         parser.StreamLiteral = ImapLiteralContext.IsAppendMessage;
     }
 
+    /// <summary>After ENABLE IMAP4rev2 (RFC 9051): UTF-8 names and strings, ESEARCH answers.</summary>
+    internal bool Rev2 { get; private set; }
+
+    internal void EnableRev2()
+    {
+        Rev2 = true;
+        // RFC 9051 §5.1: IMAP4rev2 mailbox names and quoted strings are UTF-8.
+        Writer.Utf8Accept = true;
+    }
+
     internal void Select(SelectedMailbox mailbox)
     {
         Selected = mailbox;
