@@ -85,6 +85,25 @@ public sealed class Imap4Rev2Tests : IClassFixture<FreshServer>
         Assert.Equal("aGVsbG8gd29ybGQ=)", raw[1]);
     }
 
+    [Fact]
+    public async Task Multiappend_files_all_messages_with_one_appenduid()
+    {
+        await using var imap = await SignInAsync();
+        var name = "Multi" + Guid.NewGuid().ToString("N")[..6];
+        await imap.CommandAsync("a1", $"CREATE {name}");
+
+        var append = await imap.CommandAsync("a2",
+            $"APPEND {name} (\\Seen) {{15+}}\r\nSubject: a\r\n\r\nx {{15+}}\r\nSubject: b\r\n\r\ny (\\Flagged) \"26-Nov-2026 10:00:00 +0100\" {{15+}}\r\nSubject: c\r\n\r\nz");
+        await imap.CommandAsync("a3", $"SELECT {name}");
+        var fetch = await imap.CommandAsync("a4", "FETCH 1:* (FLAGS INTERNALDATE)");
+
+        Assert.Matches(@"^a2 OK \[APPENDUID \d+ 1:3\] ", append[^1]);
+        Assert.StartsWith("* 1 FETCH (FLAGS (\\Seen) ", fetch[0], StringComparison.Ordinal);
+        Assert.StartsWith("* 2 FETCH (FLAGS () ", fetch[1], StringComparison.Ordinal);
+        // The instant is kept; it comes back in UTC (the zone the client gave is not stored).
+        Assert.Equal("* 3 FETCH (FLAGS (\\Flagged) INTERNALDATE \"26-Nov-2026 09:00:00 +0000\")", fetch[2]);
+    }
+
     private async Task<RawImap> SignInAsync()
     {
         var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort);

@@ -41,6 +41,9 @@ public interface IMailboxStore
     /// </summary>
     Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken);
 
+    /// <summary>MULTIAPPEND (RFC 3502): files every message in one transaction, or none.</summary>
+    Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken);
+
     /// <summary>The mailbox's messages in UID order, with this user's flags.</summary>
     Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken);
 

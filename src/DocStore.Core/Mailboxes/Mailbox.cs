@@ -42,6 +42,12 @@ public sealed record StoredMessage(ReadOnlyMemory<byte> Bytes, Mime.MessageStruc
 /// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>
 public sealed record AppendResult(long UidValidity, uint Uid);
 
+/// <summary>One message of an APPEND: its bytes, flags and internal date.</summary>
+public sealed record AppendItem(Stream Message, MessageFlags Flags, DateTimeOffset InternalDate);
+
+/// <summary>What a MULTIAPPEND made (RFC 3502, RFC 4315): the UIDs in the order the messages came.</summary>
+public sealed record MultiAppendResult(long UidValidity, IReadOnlyList<uint> Uids);
+
 /// <summary>How STORE changes flags (RFC 9051 §6.4.6).</summary>
 public enum FlagOperation
 {

@@ -6,8 +6,9 @@ using DocStore.Imap.Server;
 namespace DocStore.Imap.Commands;
 
 /// <summary>
-/// RFC 9051 §6.3.12 APPEND with RFC 4315 APPENDUID. The message literal was streamed to a
-/// temporary file while it arrived; the store files it in one transaction before the OK.
+/// RFC 9051 §6.3.12 APPEND with RFC 4315 APPENDUID and RFC 3502 MULTIAPPEND. Message literals
+/// were streamed to temporary files while they arrived; the store files all of them in one
+/// transaction before the OK, or none.
 /// </summary>
 internal static class AppendHandler
 {
@@ -17,11 +18,6 @@ internal static class AppendHandler
         {
             return Completion.Bad(error);
         }
-        if (append.Messages.Count != 1)
-        {
-            // RFC 3502 needs all-or-nothing over several messages; not offered (no MULTIAPPEND).
-            return Completion.No("One message per APPEND: MULTIAPPEND is not offered.", "CANNOT");
-        }
         var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, append.Mailbox, cancellationToken);
         if (mailbox is null)
         {
@@ -29,15 +25,37 @@ internal static class AppendHandler
             return Completion.No("No such mailbox; create it first.", "TRYCREATE");
         }
 
-        var message = append.Messages[0];
+        // Streamed literals arrive in order; small ones the parser kept in memory.
         var streamed = 0;
-        await using var data = message.Data.Kind == ImapArgumentKind.StreamedLiteral
-            ? session.StreamedLiterals[streamed++]
-            : new MemoryStream(message.Data.Bytes.ToArray(), writable: false);
-        var result = await session.Backend.Mailboxes.AppendAsync(session.User!, mailbox.Id, data, ToFlags(message.Flags),
-            message.InternalDate ?? DateTimeOffset.UtcNow, session.Actor, cancellationToken);
-        session.Backend.Notifier.Changed(mailbox.Id);
-        return Completion.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {result.Uid}");
+        var items = new List<AppendItem>(append.Messages.Count);
+        var owned = new List<Stream>();
+        try
+        {
+            foreach (var message in append.Messages)
+            {
+                Stream data;
+                if (message.Data.Kind == ImapArgumentKind.StreamedLiteral)
+                {
+                    data = session.StreamedLiterals[streamed++];
+                }
+                else
+                {
+                    data = new MemoryStream(message.Data.Bytes.ToArray(), writable: false);
+                    owned.Add(data);
+                }
+                items.Add(new AppendItem(data, ToFlags(message.Flags), message.InternalDate ?? DateTimeOffset.UtcNow));
+            }
+            var result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, items, session.Actor, cancellationToken);
+            session.Backend.Notifier.Changed(mailbox.Id);
+            return Completion.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {SequenceSet.Format(result.Uids)}");
+        }
+        finally
+        {
+            foreach (var stream in owned)
+            {
+                await stream.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>System flags by name (case-insensitive); \Recent is the server's own; the rest are keywords.</summary>

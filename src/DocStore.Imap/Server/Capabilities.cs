@@ -12,6 +12,6 @@ internal static class Capabilities
         Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
 
     public static string After(ImapOptions options) =>
-        $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS " +
+        $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE MULTIAPPEND CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS " +
         $"ESEARCH SEARCHRES WITHIN BINARY STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit}";
 }

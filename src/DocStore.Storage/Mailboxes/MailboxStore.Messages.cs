@@ -95,15 +95,50 @@ public sealed partial class MailboxStore
     /// </summary>
     public async Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken)
     {
+        var result = await AppendManyAsync(user, mailboxId, [new AppendItem(message, flags, internalDate)], actor, cancellationToken);
+        return new AppendResult(result.UidValidity, result.Uids[0]);
+    }
+
+    public async Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var uidValidity = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 SelectOwnedUidValidity, new { collection = mailboxId, owner = user.Id }, cancellationToken: cancellationToken))
             ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
 
-        await using var blob = await BlobStore.SpoolAsync(message, cancellationToken);
-        var structure = await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
+        // Spooled and analysed before the transaction: it holds the collection lock only for the inserts.
+        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item)>(messages.Count);
+        try
+        {
+            foreach (var item in messages)
+            {
+                var blob = await BlobStore.SpoolAsync(item.Message, cancellationToken);
+                spooled.Add((blob, await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken), item));
+            }
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // RFC 3502: all messages are filed, or none.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var uids = new List<uint>(spooled.Count);
+            foreach (var (blob, structure, item) in spooled)
+            {
+                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, item, actor, cancellationToken));
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new MultiAppendResult(uidValidity, uids);
+        }
+        finally
+        {
+            foreach (var (blob, _, _) in spooled)
+            {
+                await blob.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<uint> FileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long mailboxId,
+        SpooledBlob blob, MessageStructure structure, AppendItem item, Actor actor, CancellationToken cancellationToken)
+    {
+        var flags = item.Flags;
         await BlobStore.StoreAsync(connection, transaction, blob, cancellationToken);
         var document = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertDocument,
             new { title = Title(structure.Envelope.Subject), messageId = structure.Envelope.MessageId, owner = user.Id },
@@ -129,7 +164,7 @@ public sealed partial class MailboxStore
                     flags.Flagged,
                     flags.Deleted,
                     flags.Draft,
-                    internalDate = internalDate.ToUniversalTime(),
+                    internalDate = item.InternalDate.ToUniversalTime(),
                     owner = user.Id,
                     flags.Seen,
                 },
@@ -147,8 +182,7 @@ public sealed partial class MailboxStore
                 ["size"] = blob.Size.ToString(),
                 ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
             }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new AppendResult(uidValidity, checked((uint)uid));
+        return checked((uint)uid);
     }
 
     public Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) =>

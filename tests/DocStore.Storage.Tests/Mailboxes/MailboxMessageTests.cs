@@ -185,6 +185,32 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
         _ => [],
     };
 
+    [Fact]
+    public async Task A_multiappend_files_every_message_or_none()
+    {
+        var user = await MailboxTestData.NewUserAsync(database.DataSource);
+        var mailbox = await MailboxTestData.CreateMailboxAsync(store, user, "Multi");
+        var actor = MailboxTestData.ActorFor(user);
+        byte[][] messages = [MailboxTestData.Message("one"), MailboxTestData.Message("two"), MailboxTestData.Message("three")];
+
+        var filed = await store.AppendManyAsync(user, mailbox.Id,
+            messages.Select(m => new AppendItem(new MemoryStream(m), MessageFlags.None, DateTimeOffset.UtcNow)).ToList(), actor, CancellationToken.None);
+        await Assert.ThrowsAsync<IOException>(() => store.AppendManyAsync(user, mailbox.Id,
+        [
+            new AppendItem(new MemoryStream(MailboxTestData.Message("kept out 1")), MessageFlags.None, DateTimeOffset.UtcNow),
+            new AppendItem(new TrickleStream(MailboxTestData.Message("kept out 2"), failAfter: 10), MessageFlags.None, DateTimeOffset.UtcNow),
+        ], actor, CancellationToken.None));
+
+        Assert.Equal(new uint[] { 1, 2, 3 }, filed.Uids);
+        var stored = await store.MessagesAsync(user, mailbox.Id, CancellationToken.None);
+        Assert.Equal(new uint[] { 1, 2, 3 }, stored.Select(m => m.Uid));
+        for (var i = 0; i < messages.Length; i++)
+        {
+            Assert.Equal(messages[i], (await store.ReadAsync(stored[i].DocumentId, stored[i].Version, CancellationToken.None))!.Bytes.ToArray());
+        }
+        Assert.Equal(4, (await store.CountAsync(user, mailbox.Id, CancellationToken.None)).UidNext);
+    }
+
     /// <summary>A little over three chunks, so that the last one is partial; unique, as every test class shares one database.</summary>
     private static byte[] Large()
     {
