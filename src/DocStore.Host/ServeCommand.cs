@@ -124,6 +124,7 @@ internal static class ServeCommand
         services.AddSingleton<AuthenticationService>();
         services.AddSingleton<IMailboxStore, MailboxStore>();
         services.AddSingleton<MailboxNotifier>();
+        services.AddHostedService<ChangeListener>();
         services.AddSingleton<ImapBackend>();
         services.AddSingleton<ImapServerState>();
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<ImapServerState>());

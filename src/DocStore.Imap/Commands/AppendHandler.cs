@@ -46,7 +46,6 @@ internal static class AppendHandler
                 items.Add(new AppendItem(data, ToFlags(message.Flags), message.InternalDate ?? DateTimeOffset.UtcNow));
             }
             var result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, items, session.Actor, cancellationToken);
-            session.Backend.Notifier.Changed(mailbox.Id);
             return Completion.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {SequenceSet.Format(result.Uids)}");
         }
         finally

@@ -38,7 +38,6 @@ internal static class CopyHandler
             // RFC 9051 §6.4.7 / §6.4.8: nothing matched, nothing to do (and no COPYUID).
             return Completion.Ok($"{command.Name} completed");
         }
-        session.Backend.Notifier.Changed(target.Id);
         var code = $"COPYUID {result.UidValidity} {SequenceSet.Format(result.Uids.Select(p => p.Source))} {SequenceSet.Format(result.Uids.Select(p => p.Target))}";
         if (!copy.Move)
         {
@@ -46,7 +45,6 @@ internal static class CopyHandler
         }
         // RFC 6851 §4.3: COPYUID comes in an untagged OK before the EXPUNGEs.
         session.Writer.WriteUntaggedStatus(ImapStatus.Ok, code, "Moved.");
-        session.Backend.Notifier.Changed(view.Mailbox.Id);
         return Completion.Ok($"{command.Name} completed");
     }
 }

@@ -34,12 +34,7 @@ internal static class MailboxTreeHandlers
         {
             return Completion.Bad(error);
         }
-        var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, delete.Mailbox, cancellationToken);
         var result = await session.Backend.Mailboxes.DeleteAsync(session.User!, delete.Mailbox, session.Actor, cancellationToken);
-        if (mailbox is not null && result == Core.Mailboxes.MailboxChange.Done)
-        {
-            session.Backend.Notifier.Changed(mailbox.Id);
-        }
         return MailboxAnswers.For(result, "DELETE");
     }
 

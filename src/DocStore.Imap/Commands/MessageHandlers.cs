@@ -20,11 +20,7 @@ internal static class ExpungeHandler
             return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
         }
         IReadOnlyCollection<uint>? uids = expunge.Uids is null ? null : view.Resolve(expunge.Uids, byUid: true).Select(m => m.Message.Uid).ToList();
-        var expunged = await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, uids, session.Actor, cancellationToken);
-        if (expunged.Count > 0)
-        {
-            session.Backend.Notifier.Changed(view.Mailbox.Id);
-        }
+        await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, uids, session.Actor, cancellationToken);
         return Completion.Ok($"{command.Name} completed");
     }
 }
@@ -77,7 +73,6 @@ internal static class StoreHandler
                     FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
                 }
             }
-            session.Backend.Notifier.Changed(view.Mailbox.Id);
         }
         return Completion.Ok($"{command.Name} completed");
     }

@@ -79,11 +79,7 @@ internal static class CloseHandler
         var view = session.Selected!;
         if (!view.ReadOnly)
         {
-            var expunged = await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
-            if (expunged.Count > 0)
-            {
-                session.Backend.Notifier.Changed(view.Mailbox.Id);
-            }
+            await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
         }
         session.Unselect();
         return Completion.Ok("CLOSE completed");

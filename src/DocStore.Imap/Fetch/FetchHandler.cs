@@ -60,10 +60,6 @@ internal static class FetchHandler
             await session.FlushIfLargeAsync(cancellationToken);
         }
 
-        if (markSeen)
-        {
-            session.Backend.Notifier.Changed(view.Mailbox.Id);
-        }
         return unknownEncoding
             ? Completion.No("A part has a content transfer encoding DocStore cannot decode; fetch it with BODY[] instead.", "UNKNOWN-CTE")
             : Completion.Ok($"{command.Name} completed");

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 
-namespace DocStore.Imap.Server;
+namespace DocStore.Core.Mailboxes;
 
 /// <summary>
-/// Tells the sessions of this node that a mailbox changed, so IDLE can answer at once instead of
-/// polling. A session waits on <see cref="WaitAsync"/>; any change to that mailbox wakes it.
+/// Wakes the sessions of this node that watch a mailbox when it changed, on this node or any
+/// other (the store's change listener calls <see cref="Changed"/>), so IDLE answers at once
+/// instead of polling. A session waits on <see cref="WaitAsync"/>.
 /// </summary>
 public sealed class MailboxNotifier
 {
