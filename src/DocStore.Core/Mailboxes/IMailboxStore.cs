@@ -50,6 +50,12 @@ public interface IMailboxStore
     /// <summary>Messages changed (flags) after <paramref name="modSeq"/>, for updates to other sessions.</summary>
     Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken);
 
+    /// <summary>The mailbox's UIDNEXT and HIGHESTMODSEQ (one primary-key read), or null when it is gone.</summary>
+    Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken);
+
+    /// <summary>UIDs expunged after <paramref name="modSeq"/> (the tombstones), ascending.</summary>
+    Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken);
+
     Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);

@@ -6,6 +6,9 @@ namespace DocStore.Core.Mailboxes;
 /// </summary>
 public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? SpecialUse, long UidValidity, long UidNext, long HighestModSeq);
 
+/// <summary>The counters a session compares to learn whether its mailbox changed.</summary>
+public sealed record MailboxState(long UidNext, long HighestModSeq);
+
 /// <summary>A mailbox in a listing, with what LIST's attributes need.</summary>
 public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren);
 

@@ -36,18 +36,20 @@ internal static class FetchHandler
         var markSeen = fetch.SetsSeen && !view.ReadOnly;
         var unknownEncoding = false;
 
+        // The \Seen side effect for all unseen targets in one transaction, before the answers.
+        var newlySeen = markSeen
+            ? (await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
+                targets.Where(t => !t.Message.Flags.Seen).Select(t => t.Message.Uid).ToList(),
+                new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)).ToDictionary(r => r.Uid)
+            : [];
+
         foreach (var (number, summary) in targets)
         {
             var message = summary;
-            if (markSeen && !message.Flags.Seen)
+            if (newlySeen.TryGetValue(message.Uid, out var seen))
             {
-                var results = await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id, [message.Uid],
-                    new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken);
-                if (results.Count == 1)
-                {
-                    message = message with { Flags = results[0].Flags, ModSeq = results[0].ModSeq };
-                    view.Replace(message);
-                }
+                message = message with { Flags = seen.Flags, ModSeq = seen.ModSeq };
+                view.Replace(message);
             }
             var content = needsContent ? await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) : null;
             if (needsContent && content is null)

@@ -154,20 +154,16 @@ public sealed partial class ImapSession : IAsyncDisposable
     internal async Task ReportChangesAsync(bool allowExpunge, CancellationToken cancellationToken)
     {
         var view = Selected!;
-        var current = await Backend.Mailboxes.FindAsync(User!, view.Mailbox.Name, cancellationToken);
-        if (current is null || current.Id != view.Mailbox.Id)
+        var state = await Backend.Mailboxes.StateAsync(User!, view.Mailbox.Id, cancellationToken);
+        if (state is null || state.HighestModSeq == view.HighestModSeq)
         {
-            // Deleted or renamed away under us: RFC 9051 §7.1.5 allows BYE; DocStore keeps the
-            // session and reports every message gone.
-            current = view.Mailbox;
-        }
-        else if (current.HighestModSeq == view.Mailbox.HighestModSeq && current.UidNext == view.Mailbox.UidNext)
-        {
+            // Unchanged, or deleted under us (RFC 9051 §7.1.5 would allow BYE; the session stays).
             return;
         }
 
-        var messages = await Backend.Mailboxes.MessagesAsync(User!, view.Mailbox.Id, cancellationToken);
-        var update = view.Update(current, messages, allowExpunge);
+        var changed = await Backend.Mailboxes.ChangedSinceAsync(User!, view.Mailbox.Id, view.HighestModSeq, cancellationToken);
+        var expunged = await Backend.Mailboxes.ExpungedSinceAsync(User!, view.Mailbox.Id, view.HighestModSeq, cancellationToken);
+        var update = view.Apply(state, changed, expunged, allowExpunge);
         foreach (var number in update.ExpungedDescending)
         {
             Writer.WriteUntaggedNumber(number, "EXPUNGE"u8);

@@ -12,7 +12,7 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
 {
     private List<MessageSummary> messages = [.. messages];
 
-    public Mailbox Mailbox { get; private set; } = mailbox;
+    public Mailbox Mailbox { get; } = mailbox;
 
     public bool ReadOnly { get; } = readOnly;
 
@@ -65,50 +65,83 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
     /// <summary>True when a sequence set names numbers past the end (RFC 9051 §6.4.8: BAD).</summary>
     public bool OutOfRange(SequenceSet set) => set.Ranges.Any(r => r.Resolve((uint)messages.Count).High > messages.Count);
 
+    /// <summary>The mailbox's HIGHESTMODSEQ as far as this session has told its client.</summary>
+    public long HighestModSeq { get; private set; } = mailbox.HighestModSeq;
+
     /// <summary>
-    /// Brings the view up to date with the store and reports what clients must hear: expunged
-    /// sequence numbers (highest first, as each EXPUNGE shifts the later ones), the new count,
-    /// and messages whose flags changed.
+    /// Applies what changed since <see cref="HighestModSeq"/> and reports what clients must hear:
+    /// expunged sequence numbers (highest first, as each EXPUNGE shifts the later ones), the new
+    /// count, and messages whose flags changed. Without <paramref name="allowExpunge"/> (RFC 9051
+    /// §7.5.1: not during FETCH, STORE or SEARCH) expunged messages stay as ghosts and the view
+    /// keeps its old HIGHESTMODSEQ, so the next allowed moment reports them.
     /// </summary>
-    public ViewUpdate Update(Mailbox current, IReadOnlyList<MessageSummary> latest, bool allowExpunge)
+    public ViewUpdate Apply(MailboxState current, IReadOnlyList<MessageSummary> changed, IReadOnlyList<uint> expunged, bool allowExpunge)
     {
-        Mailbox = current;
-        var latestByUid = latest.ToDictionary(m => m.Uid);
-        var expunged = new List<int>();
-        var changed = new List<(int, MessageSummary)>();
-        var kept = new List<MessageSummary>(latest.Count);
-        for (var i = 0; i < messages.Count; i++)
+        var expungedNumbers = new List<int>();
+        if (allowExpunge && expunged.Count > 0)
         {
-            if (latestByUid.TryGetValue(messages[i].Uid, out var now))
+            var gone = expunged.ToHashSet();
+            for (var i = messages.Count - 1; i >= 0; i--)
             {
-                kept.Add(now);
-                if (now.ModSeq != messages[i].ModSeq || !SameFlags(now.Flags, messages[i].Flags))
+                if (gone.Contains(messages[i].Uid))
                 {
-                    changed.Add((kept.Count, now));
+                    expungedNumbers.Add(i + 1);
+                    messages.RemoveAt(i);
                 }
             }
-            else if (allowExpunge)
+        }
+
+        var flagChanges = new List<(int, MessageSummary)>();
+        var added = 0;
+        foreach (var message in changed)
+        {
+            if (messages.Count == 0 || message.Uid > messages[^1].Uid)
             {
-                expunged.Add(i + 1);
+                messages.Add(message);
+                added++;
+                continue;
+            }
+            var index = IndexOf(message.Uid);
+            if (index >= 0 && (message.ModSeq != messages[index].ModSeq || !SameFlags(message.Flags, messages[index].Flags)))
+            {
+                messages[index] = message;
+                flagChanges.Add((index + 1, message));
+            }
+        }
+
+        if (allowExpunge || expunged.Count == 0)
+        {
+            HighestModSeq = current.HighestModSeq;
+        }
+        return new ViewUpdate(expungedNumbers, added > 0 || expungedNumbers.Count > 0 ? messages.Count : null, flagChanges);
+    }
+
+    private int IndexOf(uint uid)
+    {
+        int low = 0, high = messages.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var found = messages[middle].Uid;
+            if (found == uid)
+            {
+                return middle;
+            }
+            if (found < uid)
+            {
+                low = middle + 1;
             }
             else
             {
-                // RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE or SEARCH; keep the ghost for now.
-                kept.Add(messages[i]);
+                high = middle - 1;
             }
         }
-        var knownTop = messages.Count == 0 ? 0u : messages[^1].Uid;
-        var added = latest.Where(m => m.Uid > knownTop).ToList();
-        kept.AddRange(added);
-        var grew = added.Count > 0 || expunged.Count > 0;
-        messages = kept;
-        expunged.Reverse();
-        return new ViewUpdate(expunged, grew ? messages.Count : null, changed);
+        return -1;
     }
 
     public void Replace(MessageSummary summary)
     {
-        var index = messages.FindIndex(m => m.Uid == summary.Uid);
+        var index = IndexOf(summary.Uid);
         if (index >= 0)
         {
             messages[index] = summary;

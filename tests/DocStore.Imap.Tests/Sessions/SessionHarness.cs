@@ -205,6 +205,10 @@ internal sealed class NoMailboxes : IMailboxStore
 
     public Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
 
+    public Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+
+    public Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
+
     public Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();

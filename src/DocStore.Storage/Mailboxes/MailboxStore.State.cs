@@ -1,0 +1,33 @@
+using Dapper;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Principals;
+
+namespace DocStore.Storage.Mailboxes;
+
+public sealed partial class MailboxStore
+{
+    private const string SelectState = """
+        SELECT uidnext AS UidNext, highestmodseq AS HighestModSeq FROM collection WHERE id = @collection AND owner_id = @owner
+        """;
+
+    private const string SelectExpungedSince = """
+        SELECT x.uid FROM expunged_entry x JOIN collection c ON c.id = x.collection_id AND c.owner_id = @owner
+         WHERE x.collection_id = @collection AND x.modseq > @modSeq
+         ORDER BY x.uid
+        """;
+
+    public async Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<MailboxState>(new CommandDefinition(SelectState,
+            new { collection = mailboxId, owner = user.Id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var uids = await connection.QueryAsync<long>(new CommandDefinition(SelectExpungedSince,
+            new { collection = mailboxId, owner = user.Id, modSeq }, cancellationToken: cancellationToken));
+        return uids.Select(u => checked((uint)u)).ToList();
+    }
+}

@@ -1,0 +1,60 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Imap.Protocol;
+using DocStore.Imap.Server;
+using Xunit;
+
+namespace DocStore.Imap.Tests.Sessions;
+
+/// <summary>The selected mailbox's view: sequence numbers and the updates clients are owed (RFC 9051 §7.4).</summary>
+public sealed class SelectedMailboxTests
+{
+    private static readonly Mailbox Box = new(1, Guid.NewGuid(), "INBOX", null, 7, 6, 10);
+
+    [Fact]
+    public void Expunges_are_reported_highest_number_first_and_flag_changes_use_the_numbers_after_them()
+    {
+        var view = new SelectedMailbox(Box, readOnly: false, [Message(1, 1), Message(2, 2), Message(3, 3), Message(5, 4)]);
+
+        var update = view.Apply(new MailboxState(7, 12), [Message(5, 12, seen: true), Message(6, 11)], expunged: [2, 3], allowExpunge: true);
+
+        Assert.Equal([3, 2], update.ExpungedDescending);
+        Assert.Equal(3, update.Exists);
+        Assert.Equal([(2, 5u)], update.FlagChanges.Select(c => (c.Number, c.Message.Uid)));
+        Assert.Equal(new uint[] { 1, 5, 6 }, view.Messages.Select(m => m.Uid));
+        Assert.Equal(12, view.HighestModSeq);
+    }
+
+    [Fact]
+    public void Without_expunge_permission_the_expunged_stay_as_ghosts_until_the_next_allowed_moment()
+    {
+        var view = new SelectedMailbox(Box, readOnly: false, [Message(1, 1), Message(2, 2)]);
+
+        var during = view.Apply(new MailboxState(3, 11), [], expunged: [1], allowExpunge: false);
+        var modSeqDuring = view.HighestModSeq;
+        var after = view.Apply(new MailboxState(3, 11), [], expunged: [1], allowExpunge: true);
+
+        Assert.Empty(during.ExpungedDescending);
+        Assert.Null(during.Exists);
+        Assert.Equal(10, modSeqDuring);
+        Assert.Equal(11, view.HighestModSeq);
+        Assert.Equal([1], after.ExpungedDescending);
+        Assert.Equal(new uint[] { 2 }, view.Messages.Select(m => m.Uid));
+    }
+
+    [Fact]
+    public void Sequence_sets_name_numbers_uids_and_the_saved_result()
+    {
+        var view = new SelectedMailbox(Box, readOnly: false, [Message(4, 1), Message(9, 2), Message(12, 3)]);
+        view.SavedSearch = new HashSet<uint> { 12 };
+        Assert.Equal([(2, 9u), (3, 12u)], view.Resolve(Set("2:*"), byUid: false).Select(m => (m.Number, m.Message.Uid)));
+        Assert.Equal([(2, 9u), (3, 12u)], view.Resolve(Set("5:*"), byUid: true).Select(m => (m.Number, m.Message.Uid)));
+        Assert.Equal([(3, 12u)], view.Resolve(SequenceSet.SavedResult, byUid: true).Select(m => (m.Number, m.Message.Uid)));
+        Assert.True(view.OutOfRange(Set("4")));
+        Assert.False(view.OutOfRange(Set("2:*")));
+    }
+
+    private static SequenceSet Set(string text) => SequenceSet.TryParse(text, out var set) ? set : throw new FormatException(text);
+
+    private static MessageSummary Message(uint uid, long modSeq, bool seen = false) =>
+        new(uid, uid, 1, Guid.Empty, 100, DateTimeOffset.UnixEpoch, modSeq, MessageFlags.None with { Seen = seen });
+}
