@@ -8,6 +8,7 @@ namespace DocStore.EndToEnd.Tests;
 public sealed class SmallLimitsServer : IAsyncLifetime
 {
     public const int AppendLimit = 1000;
+    public const int LineLimit = 2000;
     public const string Password = "limits-admin-password";
 
     private readonly ScratchDirectory directory = new("docstore-e2e-");
@@ -19,6 +20,8 @@ public sealed class SmallLimitsServer : IAsyncLifetime
         {
             ["Imap:AppendLimit"] = AppendLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Imap:MaxBadCommands"] = "5",
+            ["Imap:LineLimit"] = LineLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Imap:MaxNestingDepth"] = "4",
             ["Admin:InitialPassword"] = Password,
         });
 
@@ -65,6 +68,40 @@ public sealed class LimitTests : IClassFixture<SmallLimitsServer>
             Assert.Matches(@"^a3 (NO|BAD) \[TOOBIG\] ", answer);
         }
         Assert.Contains($"APPENDLIMIT={SmallLimitsServer.AppendLimit}", capability[0], StringComparison.Ordinal);
+        Assert.Equal("a4 OK NOOP completed", (await imap.CommandAsync("a4", "NOOP"))[^1]);
+    }
+
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public async Task The_command_line_limit_after_login_holds_below_at_and_above(int overBy, bool accepted)
+    {
+        await using var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort);
+        await imap.CommandAsync("a1", $"LOGIN admin {SmallLimitsServer.Password}");
+        await imap.CommandAsync("a2", "SELECT INBOX");
+        const string frame = "a3 SEARCH SUBJECT \"\"\r\n";
+        var value = new string('q', SmallLimitsServer.LineLimit - frame.Length + overBy);
+
+        var answer = await imap.CommandAsync("a3", $"SEARCH SUBJECT \"{value}\"");
+
+        Assert.StartsWith(accepted ? "a3 OK " : "a3 BAD ", answer[^1], StringComparison.Ordinal);
+        Assert.Equal("a4 OK NOOP completed", (await imap.CommandAsync("a4", "NOOP"))[^1]);
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    [InlineData(5, false)]
+    public async Task The_nesting_limit_holds_below_at_and_above(int depth, bool accepted)
+    {
+        await using var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort);
+        await imap.CommandAsync("a1", $"LOGIN admin {SmallLimitsServer.Password}");
+        await imap.CommandAsync("a2", "SELECT INBOX");
+
+        var answer = await imap.CommandAsync("a3", $"SEARCH {new string('(', depth)}ALL{new string(')', depth)}");
+
+        Assert.StartsWith(accepted ? "a3 OK " : "a3 BAD ", answer[^1], StringComparison.Ordinal);
         Assert.Equal("a4 OK NOOP completed", (await imap.CommandAsync("a4", "NOOP"))[^1]);
     }
 

@@ -133,6 +133,19 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task An_idle_client_is_logged_out_after_login_too()
+    {
+        await using var imap = new SessionHarness(new ImapOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) }, tls: true);
+        await imap.ReadLineAsync();
+        await imap.CommandAsync("a1", $"LOGIN alice \"{SessionHarness.Password}\"");
+
+        var bye = await imap.ReadLineAsync();
+
+        Assert.StartsWith("* BYE ", bye, StringComparison.Ordinal);
+        Assert.Null(await imap.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Starttls_is_refused_once_the_connection_is_encrypted()
     {
         await using var imap = new SessionHarness(tls: true);
