@@ -104,6 +104,23 @@ public sealed class Imap4Rev2Tests : IClassFixture<FreshServer>
         Assert.Equal("* 3 FETCH (FLAGS (\\Flagged) INTERNALDATE \"26-Nov-2026 09:00:00 +0000\")", fetch[2]);
     }
 
+    [Fact]
+    public async Task Renaming_inbox_moves_its_messages_and_leaves_it_empty()
+    {
+        await using var imap = await SignInAsync();
+        var name = "OldInbox" + Guid.NewGuid().ToString("N")[..6];
+        await imap.CommandAsync("a1", "APPEND INBOX {15+}\r\nSubject: r\r\n\r\nx");
+        var before = await imap.CommandAsync("a2", "STATUS INBOX (MESSAGES)");
+
+        var rename = await imap.CommandAsync("a3", $"RENAME INBOX {name}");
+        var inbox = await imap.CommandAsync("a4", "STATUS INBOX (MESSAGES)");
+        var moved = await imap.CommandAsync("a5", $"STATUS {name} (MESSAGES)");
+
+        Assert.StartsWith("a3 OK ", rename[^1], StringComparison.Ordinal);
+        Assert.Equal("* STATUS INBOX (MESSAGES 0)", inbox[0]);
+        Assert.Equal(before[0].Replace("INBOX", name, StringComparison.Ordinal), moved[0]);
+    }
+
     private async Task<RawImap> SignInAsync()
     {
         var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort);

@@ -44,8 +44,34 @@ internal static class MailboxTreeHandlers
         {
             return Completion.Bad(error);
         }
+        if (string.Equals(rename.From, "INBOX", StringComparison.OrdinalIgnoreCase))
+        {
+            return await RenameInboxAsync(session, Trim(rename.To), cancellationToken);
+        }
         var result = await session.Backend.Mailboxes.RenameAsync(session.User!, rename.From, Trim(rename.To), session.Actor, cancellationToken);
         return MailboxAnswers.For(result, "RENAME");
+    }
+
+    /// <summary>
+    /// RFC 9051 §6.3.6: renaming INBOX moves all its messages into a new mailbox of that name
+    /// and leaves INBOX empty (the documents move; no byte is copied).
+    /// </summary>
+    private static async Task<Completion> RenameInboxAsync(ImapSession session, string to, CancellationToken cancellationToken)
+    {
+        var mailboxes = session.Backend.Mailboxes;
+        var created = await mailboxes.CreateAsync(session.User!, to, null, session.Actor, cancellationToken);
+        if (created != Core.Mailboxes.MailboxChange.Done)
+        {
+            return MailboxAnswers.For(created, "RENAME");
+        }
+        var inbox = await mailboxes.FindAsync(session.User!, "INBOX", cancellationToken);
+        var target = await mailboxes.FindAsync(session.User!, to, cancellationToken);
+        var uids = (await mailboxes.MessagesAsync(session.User!, inbox!.Id, cancellationToken)).Select(m => m.Uid).ToList();
+        if (uids.Count > 0)
+        {
+            await mailboxes.CopyAsync(session.User!, inbox.Id, uids, target!.Id, move: true, session.Actor, cancellationToken);
+        }
+        return Completion.Ok("RENAME completed");
     }
 
     public static Task<Completion> SubscribeAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
