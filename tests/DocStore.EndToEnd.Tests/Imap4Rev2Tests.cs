@@ -100,8 +100,8 @@ public sealed class Imap4Rev2Tests : IClassFixture<FreshServer>
         Assert.Matches(@"^a2 OK \[APPENDUID \d+ 1:3\] ", append[^1]);
         Assert.StartsWith("* 1 FETCH (FLAGS (\\Seen) ", fetch[0], StringComparison.Ordinal);
         Assert.StartsWith("* 2 FETCH (FLAGS () ", fetch[1], StringComparison.Ordinal);
-        // The instant is kept; it comes back in UTC (the zone the client gave is not stored).
-        Assert.Equal("* 3 FETCH (FLAGS (\\Flagged) INTERNALDATE \"26-Nov-2026 09:00:00 +0000\")", fetch[2]);
+        // RFC 9051 §6.3.12: the internal date keeps the zone the client gave.
+        Assert.Equal("* 3 FETCH (FLAGS (\\Flagged) INTERNALDATE \"26-Nov-2026 10:00:00 +0100\")", fetch[2]);
     }
 
     [Fact]

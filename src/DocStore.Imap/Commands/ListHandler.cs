@@ -64,26 +64,44 @@ internal static class ListHandler
         }
         var pattern = lsub.Reference + lsub.Pattern;
         var existing = (await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken)).ToDictionary(m => m.Mailbox.Name, StringComparer.Ordinal);
-        foreach (var name in await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken))
+        var subscribed = await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in subscribed)
         {
-            if (!MailboxPattern.IsMatch(pattern, name))
+            if (MailboxPattern.IsMatch(pattern, name))
             {
+                if (listed.Add(name))
+                {
+                    // RFC 3501 §6.3.9: a subscribed name with no mailbox behind it is \Noselect.
+                    WriteLsub(session.Writer, name, existing.GetValueOrDefault(name), noSelect: !existing.ContainsKey(name));
+                }
                 continue;
             }
-            // RFC 3501 §6.3.9: a subscribed name with no mailbox behind it is \Noselect.
-            if (existing.TryGetValue(name, out var listing))
+            // RFC 3501 §6.3.9: when "%" stops above a subscribed child, the unsubscribed parent it
+            // reaches is listed with \Noselect.
+            for (var cut = name.LastIndexOf('/'); cut > 0; cut = name.LastIndexOf('/', cut - 1))
             {
-                WriteList(session.Writer, "LSUB", name, listing.HasChildren, listing.Mailbox.SpecialUse, subscribed: false);
-            }
-            else
-            {
-                session.Writer.BeginUntagged();
-                session.Writer.WriteRaw("LSUB (\\Noselect) \"/\" "u8);
-                session.Writer.WriteMailbox(name);
-                session.Writer.WriteCrlf();
+                var parent = name[..cut];
+                if (MailboxPattern.IsMatch(pattern, parent) && !subscribed.Contains(parent, StringComparer.Ordinal) && listed.Add(parent))
+                {
+                    WriteLsub(session.Writer, parent, null, noSelect: true);
+                }
             }
         }
         return Completion.Ok("LSUB completed");
+    }
+
+    private static void WriteLsub(ImapResponseWriter writer, string name, MailboxListing? listing, bool noSelect)
+    {
+        if (listing is not null && !noSelect)
+        {
+            WriteList(writer, "LSUB", name, listing.HasChildren, listing.Mailbox.SpecialUse, subscribed: false);
+            return;
+        }
+        writer.BeginUntagged();
+        writer.WriteRaw("LSUB (\\Noselect) \"/\" "u8);
+        writer.WriteMailbox(name);
+        writer.WriteCrlf();
     }
 
     private static void WriteList(ImapResponseWriter writer, string verb, string name, bool hasChildren, string? specialUse, bool subscribed)

@@ -11,7 +11,7 @@ internal static class MailboxAnswers
     {
         MailboxChange.Done => Completion.Ok($"{command} completed"),
         MailboxChange.NotFound => NoSuchMailbox,
-        MailboxChange.AlreadyExists when string.Equals(command, "DELETE", StringComparison.Ordinal) => Completion.No("The mailbox has child mailboxes; delete them first.", "INUSE"),
+        MailboxChange.AlreadyExists when string.Equals(command, "DELETE", StringComparison.Ordinal) => Completion.No("The mailbox has child mailboxes; delete them first.", "HASCHILDREN"),
         MailboxChange.AlreadyExists => Completion.No("A mailbox with that name already exists.", "ALREADYEXISTS"),
         MailboxChange.InvalidName => Completion.No("Invalid mailbox name: no empty levels, control characters or levels over 255 characters.", "CANNOT"),
         MailboxChange.Inbox => Completion.No($"INBOX cannot be the source of {command}.", "CANNOT"),

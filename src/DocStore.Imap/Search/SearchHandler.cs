@@ -38,7 +38,7 @@ internal static class SearchHandler
         var options = search.Return ?? (session.Rev2 ? SearchReturnOptions.All : null);
         if (options is { } returned && returned.HasFlag(SearchReturnOptions.Save))
         {
-            view.SavedSearch = matches.Select(m => m.Uid).ToHashSet();
+            view.SavedSearch = Saved(returned, matches.Select(m => m.Uid).ToList());
         }
         if (options is null)
         {
@@ -49,6 +49,29 @@ internal static class SearchHandler
             WriteEsearch(session.Writer, command.Tag, search.Uid, options.Value, results);
         }
         return Completion.Ok($"{command.Name} completed");
+    }
+
+    /// <summary>
+    /// RFC 5182 §2.4: with MIN or MAX (and neither ALL nor COUNT) <c>$</c> holds only those
+    /// messages; otherwise every match.
+    /// </summary>
+    private static HashSet<uint> Saved(SearchReturnOptions options, List<uint> uids)
+    {
+        if (uids.Count == 0 || options.HasFlag(SearchReturnOptions.All) || options.HasFlag(SearchReturnOptions.Count) ||
+            !(options.HasFlag(SearchReturnOptions.Min) || options.HasFlag(SearchReturnOptions.Max)))
+        {
+            return [.. uids];
+        }
+        var saved = new HashSet<uint>();
+        if (options.HasFlag(SearchReturnOptions.Min))
+        {
+            saved.Add(uids.Min());
+        }
+        if (options.HasFlag(SearchReturnOptions.Max))
+        {
+            saved.Add(uids.Max());
+        }
+        return saved;
     }
 
     /// <summary>RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means ALL.</summary>

@@ -11,7 +11,7 @@ public sealed partial class MailboxStore
     // Source entries locked in UID order, as STORE and EXPUNGE lock them.
     private const string SelectForCopy = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, e.answered AS Answered,
-               e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft, e.internal_date AS InternalDate,
+               e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset,
                s.uid IS NOT NULL AS Seen
           FROM entry e
           JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
@@ -24,8 +24,8 @@ public sealed partial class MailboxStore
     // One row at a time so the UIDs the trigger hands out follow the source order (COPYUID pairs them).
     private const string CopyEntry = """
         WITH filed AS (
-            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date)
-            VALUES (@target, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate)
+            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
+            VALUES (@target, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
             RETURNING collection_id, uid, modseq
         ), seen AS (
             INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
@@ -64,6 +64,7 @@ public sealed partial class MailboxStore
                 source.Deleted,
                 source.Draft,
                 internalDate = source.InternalDate,
+                internalDateOffset = source.InternalDateOffset,
                 seen = source.Seen,
                 owner = user.Id,
             }, transaction, cancellationToken: cancellationToken));
@@ -99,6 +100,7 @@ public sealed partial class MailboxStore
         public bool Deleted { get; init; }
         public bool Draft { get; init; }
         public DateTime InternalDate { get; init; }
+        public short InternalDateOffset { get; init; }
         public bool Seen { get; init; }
     }
 }

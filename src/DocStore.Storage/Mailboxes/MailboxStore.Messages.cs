@@ -46,8 +46,8 @@ public sealed partial class MailboxStore
     // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
     private const string InsertEntry = """
         WITH filed AS (
-            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date)
-            VALUES (@collection, @document, 1, @answered, @flagged, @deleted, @draft, @internalDate)
+            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
+            VALUES (@collection, @document, 1, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
             RETURNING collection_id, uid, modseq
         ), seen AS (
             INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
@@ -61,7 +61,7 @@ public sealed partial class MailboxStore
 
     private const string SelectMessages = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
-               v.size AS Size, e.internal_date AS InternalDate, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
+               v.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
                COALESCE(t.tags, '{}') AS Keywords
           FROM entry e
@@ -165,6 +165,7 @@ public sealed partial class MailboxStore
                     flags.Deleted,
                     flags.Draft,
                     internalDate = item.InternalDate.ToUniversalTime(),
+                    internalDateOffset = (short)item.InternalDate.Offset.TotalMinutes,
                     owner = user.Id,
                     flags.Seen,
                 },
@@ -243,6 +244,7 @@ public sealed partial class MailboxStore
         public Guid EmailId { get; init; }
         public long Size { get; init; }
         public DateTime InternalDate { get; init; }
+        public short InternalDateOffset { get; init; }
         public long ModSeq { get; init; }
         public bool Seen { get; init; }
         public bool Answered { get; init; }
@@ -252,7 +254,7 @@ public sealed partial class MailboxStore
         public string[] Keywords { get; init; } = [];
 
         public MessageSummary ToSummary() => new(checked((uint)Uid), DocumentId, Version, EmailId, Size,
-            new DateTimeOffset(DateTime.SpecifyKind(InternalDate, DateTimeKind.Utc)), ModSeq,
+            new DateTimeOffset(DateTime.SpecifyKind(InternalDate, DateTimeKind.Utc)).ToOffset(TimeSpan.FromMinutes(InternalDateOffset)), ModSeq,
             new MessageFlags(Seen, Answered, Flagged, Deleted, Draft, Keywords));
     }
 }
