@@ -19,7 +19,7 @@ internal static class CopyHandler
         var view = session.Selected!;
         if (!copy.Uid && view.OutOfRange(copy.Set))
         {
-            return Completion.Bad("Message sequence number out of range.");
+            return MailboxAnswers.SequenceOutOfRange;
         }
         if (copy.Move && view.ReadOnly)
         {

@@ -7,6 +7,9 @@ internal static class MailboxAnswers
 {
     public static Completion NoSuchMailbox { get; } = Completion.No("No such mailbox.", "NONEXISTENT");
 
+    /// <summary>RFC 9051 §9 (seq-number): a message number past the last message is invalid.</summary>
+    public static Completion SequenceOutOfRange { get; } = Completion.Bad("Message sequence number out of range.");
+
     public static Completion For(MailboxChange change, string command) => change switch
     {
         MailboxChange.Done => Completion.Ok($"{command} completed"),

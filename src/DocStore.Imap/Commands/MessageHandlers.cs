@@ -41,7 +41,7 @@ internal static class StoreHandler
         var view = session.Selected!;
         if (!store.Uid && view.OutOfRange(store.Set))
         {
-            return Completion.Bad("Message sequence number out of range.");
+            return MailboxAnswers.SequenceOutOfRange;
         }
         if (view.ReadOnly)
         {

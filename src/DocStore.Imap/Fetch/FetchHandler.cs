@@ -27,7 +27,7 @@ internal static class FetchHandler
         var view = session.Selected!;
         if (!fetch.Uid && view.OutOfRange(fetch.Set))
         {
-            return Completion.Bad("Message sequence number out of range.");
+            return MailboxAnswers.SequenceOutOfRange;
         }
 
         var targets = view.Resolve(fetch.Set, fetch.Uid).ToList();
