@@ -27,6 +27,9 @@ public sealed class DocStoreDatabase : IAsyncDisposable
 {
     public const string EmbeddedDatabaseName = "docstore";
 
+    /// <summary>Connections one node's pool may hold on the embedded cluster.</summary>
+    public const int EmbeddedPoolSize = 60;
+
     private readonly EmbeddedPostgres? embedded;
     private readonly bool stopEmbedded;
 
@@ -79,7 +82,11 @@ public sealed class DocStoreDatabase : IAsyncDisposable
                 }
             }
 
-            var dataSource = Build(cluster.ConnectionStringFor(EmbeddedDatabaseName), loggerFactory);
+            // The embedded cluster allows PostgreSQL's default 100 connections; keep the pool well
+            // below so the change listener, CLI verbs and psql always find a free slot and busy
+            // sessions wait for a pooled connection instead of being refused.
+            var pooled = new NpgsqlConnectionStringBuilder(cluster.ConnectionStringFor(EmbeddedDatabaseName)) { MaxPoolSize = EmbeddedPoolSize };
+            var dataSource = Build(pooled.ConnectionString, loggerFactory);
             return new DocStoreDatabase(dataSource, cluster, ownServer || cluster.StartedByThisProcess, $"embedded PostgreSQL in {postgresDirectory}");
         }
         catch

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Data.Common;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Server;
 
@@ -84,7 +85,7 @@ internal static class CommandTable
         }
         else
         {
-            completion = await entry.Handler(session, command, cancellationToken);
+            completion = await RunAsync(session, entry, command, cancellationToken);
         }
 
         if (ReferenceEquals(completion, Completion.Written))
@@ -93,12 +94,38 @@ internal static class CommandTable
         }
         if (completion.Status != ImapStatus.Bad && session.Selected is not null)
         {
-            await session.ReportChangesAsync(allowExpunge: entry?.AllowsExpunge ?? true, cancellationToken);
+            try
+            {
+                await session.ReportChangesAsync(allowExpunge: entry?.AllowsExpunge ?? true, cancellationToken);
+            }
+            catch (DbException ex)
+            {
+                // The updates are only postponed: the next command compares the counters again.
+                session.LogStoreFailure(command.Name, ex);
+            }
         }
         session.Writer.WriteTagged(command.Tag, completion.Status, completion.Code, completion.Text);
         if (completion.Status == ImapStatus.Bad)
         {
             session.CountBad();
+        }
+    }
+
+    /// <summary>
+    /// Runs the handler; a store that fails (database unreachable, out of connections) answers
+    /// this command with NO and leaves the session and every other session running. Each store
+    /// change is one transaction, so a failed command changed nothing.
+    /// </summary>
+    private static async Task<Completion> RunAsync(ImapSession session, Entry entry, ImapCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await entry.Handler(session, command, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            session.LogStoreFailure(command.Name, ex);
+            return Completion.No("The store is unavailable; nothing was changed. Try again.", "UNAVAILABLE");
         }
     }
 

@@ -324,6 +324,11 @@ public sealed partial class ImapSession : IAsyncDisposable
         return timeout;
     }
 
+    internal void LogStoreFailure(string command, Exception exception) => LogStoreFailed(logger, command, Connection.Remote, exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} failed in the store")]
+    private static partial void LogStoreFailed(ILogger logger, string command, EndPoint? remote, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed IMAP session from {Remote}: too many invalid commands")]
     private static partial void LogTooManyBad(ILogger logger, EndPoint? remote);
 }

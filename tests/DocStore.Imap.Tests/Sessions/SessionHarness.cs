@@ -23,14 +23,14 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Task session;
     private readonly CancellationTokenSource stop = new();
 
-    public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false)
+    public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false, IMailboxStore? mailboxes = null)
     {
         Users = new MemoryUsers();
         Audit = new MemoryAudit();
         Options = options ?? new ImapOptions();
         var connection = new ImapConnection(new DuplexPipe(toServer.Reader, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
         var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), TimeProvider.System);
-        var backend = new ImapBackend(authentication, new NoMailboxes(), new MailboxNotifier());
+        var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), new MailboxNotifier());
         var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
         session = Task.Run(async () =>
         {
@@ -177,43 +177,43 @@ internal sealed class MemoryAudit : IAuditLog
 }
 
 /// <summary>The sign-in tests never reach a mailbox: any use is a test failure.</summary>
-internal sealed class NoMailboxes : IMailboxStore
+internal class NoMailboxes : IMailboxStore
 {
-    private static NotSupportedException Unexpected() => new("these tests do not touch mailboxes");
+    protected virtual Exception Unexpected() => new NotSupportedException("these tests do not touch mailboxes");
 
-    public Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MailboxChange> DeleteAsync(User user, string name, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MailboxChange> DeleteAsync(User user, string name, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MailboxChange> RenameAsync(User user, string from, string to, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MailboxChange> RenameAsync(User user, string from, string to, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task SetSubscribedAsync(User user, string name, bool subscribed, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task SetSubscribedAsync(User user, string name, bool subscribed, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<string>> SubscriptionsAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<string>> SubscriptionsAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MailboxCounts> CountAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MailboxCounts> CountAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<AppendResult> AppendAsync(User user, long mailboxId, Stream message, MessageFlags flags, DateTimeOffset internalDate, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 }

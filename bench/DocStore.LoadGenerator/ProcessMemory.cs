@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace DocStore.LoadGenerator;
+
+/// <summary>
+/// A server's memory as the sum of PSS (proportional set size: private pages plus each shared
+/// page divided by its sharers) over the given processes and all their descendants, read from
+/// <c>/proc/PID/smaps_rollup</c>, so forked workers sharing one binary are not counted N times.
+/// </summary>
+internal static class ProcessMemory
+{
+    public static (double Megabytes, int Processes) Measure(IReadOnlyList<int> roots)
+    {
+        var pids = WithDescendants(roots);
+        long kib = 0;
+        foreach (var pid in pids)
+        {
+            kib += PssKib(pid);
+        }
+
+        return (kib / 1024.0, pids.Count);
+    }
+
+    private static HashSet<int> WithDescendants(IReadOnlyList<int> roots)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || !TryReadParent(pid, out var parent))
+            {
+                continue;
+            }
+
+            if (!children.TryGetValue(parent, out var list))
+            {
+                list = [];
+                children[parent] = list;
+            }
+
+            list.Add(pid);
+        }
+
+        var found = new HashSet<int>();
+        var pending = new Stack<int>(roots);
+        while (pending.TryPop(out var pid))
+        {
+            if (found.Add(pid) && children.TryGetValue(pid, out var list))
+            {
+                list.ForEach(pending.Push);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>proc(5): the parent PID is the second field after the parenthesised command name.</summary>
+    private static bool TryReadParent(int pid, out int parent)
+    {
+        parent = 0;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.TryParse(fields[1], CultureInfo.InvariantCulture, out parent);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static long PssKib(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            {
+                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+
+        return 0;
+    }
+}

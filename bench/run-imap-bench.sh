@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Runs DocStore and Dovecot side by side on loopback, drives both with the same load generator
+# (bench/DocStore.LoadGenerator) and writes bench/RESULTS.md. Run as root from anywhere:
+#   bench/run-imap-bench.sh                 # about 8 minutes on 2 cores
+#   N=1000 IDLE_CONNECTIONS=200 bench/run-imap-bench.sh   # a quick smoke run
+# Needs the .NET SDK; installs dovecot-imapd and postgresql when they are missing.
+set -euo pipefail
+
+N=${N:-5000}                               # messages in the mailbox of the sync and STORE tests
+APPEND_ONE=${APPEND_ONE:-500}              # messages per APPEND repetition on 1 connection
+APPEND_FOUR=${APPEND_FOUR:-1000}           # messages per APPEND repetition on 4 connections
+STORE_COUNT=${STORE_COUNT:-1000}           # STOREs per repetition
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
+REPETITIONS=${REPETITIONS:-3}
+MAX_SECONDS=${MAX_SECONDS:-30}             # a repetition of APPEND or STORE stops after this long
+PASSWORD=bench-password-1
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/imap-bench.XXXXXX)
+chmod 755 "$work"                          # the embedded PostgreSQL runs as 'postgres'
+results="$work/results.jsonl"
+started=$SECONDS
+say() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*"; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# --- prerequisites -------------------------------------------------------------------------
+if ! command -v dovecot >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq dovecot-imapd postgresql >/dev/null
+fi
+sysctl -qw fs.inotify.max_user_instances=8192   # one inotify instance per Dovecot IDLE process
+ulimit -n "$(ulimit -Hn)"                    # 1,000 sockets on each side (20,000 here)
+
+say "building DocStore and the load generator (Release)"
+dotnet build -c Release "$repo/src/DocStore.Host" -v q -nologo >"$work/build.log"
+dotnet build -c Release "$repo/bench/DocStore.LoadGenerator" -v q -nologo >>"$work/build.log"
+docstore_dll="$repo/src/DocStore.Host/bin/Release/net10.0/docstore.dll"
+loadgen() { dotnet "$repo/bench/DocStore.LoadGenerator/bin/Release/net10.0/DocStore.LoadGenerator.dll" "$@" --results "$results"; }
+
+# --- Dovecot: one instance, user 'sdbox' (sdbox) and user 'maildir' (Maildir) --------------
+dovecot_port=$(free_port)
+mkdir -p "$work/dovecot/home/sdbox" "$work/dovecot/home/maildir"
+chown -R mail:mail "$work/dovecot/home"
+cat >"$work/dovecot/passwd" <<EOF
+sdbox:{PLAIN}$PASSWORD:$(id -u mail):$(id -g mail)::$work/dovecot/home/sdbox::
+maildir:{PLAIN}$PASSWORD:$(id -u mail):$(id -g mail)::$work/dovecot/home/maildir::userdb_mail=maildir:~/Maildir
+EOF
+cat >"$work/dovecot/dovecot.conf" <<EOF
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = dovecot
+default_login_user = dovenull
+first_valid_uid = $(id -u mail)
+mail_location = sdbox:~/sdbox
+mail_fsync = always
+default_process_limit = 2000
+default_client_limit = 5000
+default_vsz_limit = 1G
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $work/dovecot/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $work/dovecot/passwd
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $dovecot_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  process_limit = 2000
+}
+service imap {
+  process_limit = 2000
+}
+protocol imap {
+  mail_max_userip_connections = 2000
+}
+EOF
+dovecot_pid=
+start_dovecot() {
+    dovecot -F -c "$work/dovecot/dovecot.conf" &
+    dovecot_pid=$!
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$dovecot_port") 2>/dev/null; then return; fi
+        sleep 0.1
+    done
+    echo "Dovecot did not start; see $work/dovecot/dovecot.log" >&2
+    exit 1
+}
+stop_dovecot() {
+    if [ -n "$dovecot_pid" ]; then kill -TERM "$dovecot_pid" 2>/dev/null || true; wait "$dovecot_pid" 2>/dev/null || true; fi
+    dovecot_pid=
+}
+
+# --- DocStore with its embedded PostgreSQL -------------------------------------------------
+docstore_port=$(free_port)
+docstore_tls_port=$(free_port)
+docstore_http_port=$(free_port)
+docstore_pid=
+docstore_starts=0
+start_docstore() {
+    docstore_starts=$((docstore_starts + 1))
+    local log="$work/docstore-$docstore_starts.log"
+    dotnet "$docstore_dll" serve --data-dir "$work/docstore" --Imap:Port="$docstore_port" \
+        --Imap:TlsPort="$docstore_tls_port" --Http:Port="$docstore_http_port" \
+        --Admin:InitialPassword="$PASSWORD" >"$log" 2>&1 &
+    docstore_pid=$!
+    for _ in $(seq 600); do
+        if grep -q "DocStore is up" "$log"; then return; fi
+        if ! kill -0 "$docstore_pid" 2>/dev/null; then break; fi
+        sleep 0.2
+    done
+    echo "DocStore did not start; see $log" >&2
+    exit 1
+}
+stop_docstore() {
+    if [ -n "$docstore_pid" ]; then kill -TERM "$docstore_pid" 2>/dev/null || true; wait "$docstore_pid" 2>/dev/null || true; fi
+    docstore_pid=
+}
+postmaster_pid() { head -1 "$work/docstore/postgres/postmaster.pid"; }
+
+cleanup() {
+    stop_docstore
+    stop_dovecot
+    rm -rf "$work/docstore" "$work/dovecot/home"
+}
+trap cleanup EXIT
+
+caches_dropped=yes
+restart_both() {
+    stop_docstore
+    stop_dovecot
+    sync
+    if ! echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then caches_dropped="no (not permitted here)"; fi
+    start_docstore
+    start_dovecot
+}
+
+docstore=(--server docstore --port "$docstore_port" --user admin --password "$PASSWORD")
+sdbox=(--server dovecot-sdbox --port "$dovecot_port" --user sdbox --password "$PASSWORD")
+maildir=(--server dovecot-maildir --port "$dovecot_port" --user maildir --password "$PASSWORD")
+
+say "starting DocStore (IMAP $docstore_port) and Dovecot (IMAP $dovecot_port) in $work"
+start_docstore
+start_dovecot
+
+say "1. APPEND"
+for server in docstore sdbox; do
+    declare -n target=$server
+    loadgen append "${target[@]}" --connections 1 --messages "$APPEND_ONE" --repetitions "$REPETITIONS" --mailbox append-one --max-seconds "$MAX_SECONDS"
+    loadgen append "${target[@]}" --connections 4 --messages "$APPEND_FOUR" --repetitions "$REPETITIONS" --mailbox append-four --max-seconds "$MAX_SECONDS"
+    unset -n target
+done
+
+say "filling a mailbox of $N messages on each server"
+for server in docstore sdbox maildir; do
+    declare -n target=$server
+    loadgen fill "${target[@]}" --mailbox sync --messages "$N" --connections 4
+    unset -n target
+done
+
+say "2. first sync, cold (after a restart of both servers and a dropped page cache) and warm"
+for repetition in $(seq "$REPETITIONS"); do
+    restart_both
+    order=(docstore sdbox)
+    if [ $((repetition % 2)) -eq 0 ]; then order=(sdbox docstore); fi
+    for server in "${order[@]}"; do
+        declare -n target=$server
+        loadgen sync "${target[@]}" --mailbox sync --expect "$N" --phase cold
+        loadgen sync "${target[@]}" --mailbox sync --expect "$N" --phase warm
+        unset -n target
+    done
+done
+
+say "3. STORE, one message per command"
+for server in docstore sdbox maildir; do
+    declare -n target=$server
+    loadgen store "${target[@]}" --mailbox sync --count "$STORE_COUNT" --repetitions "$REPETITIONS" --window 1 --flag '\Seen' --metric store.sequential --max-seconds "$MAX_SECONDS"
+    loadgen store "${target[@]}" --mailbox sync --count "$STORE_COUNT" --repetitions "$REPETITIONS" --window 32 --flag '\Flagged' --metric store.pipelined --max-seconds "$MAX_SECONDS"
+    unset -n target
+done
+
+say "4. $IDLE_CONNECTIONS idle connections (both servers restarted first)"
+restart_both
+loadgen idle "${docstore[@]}" --connections "$IDLE_CONNECTIONS" --rounds "$REPETITIONS" --memory-pid "$docstore_pid" --memory-pid "$(postmaster_pid)"
+loadgen idle "${sdbox[@]}" --connections "$IDLE_CONNECTIONS" --rounds "$REPETITIONS" --memory-pid "$dovecot_pid"
+
+say "writing bench/RESULTS.md"
+cat >"$work/machine.txt" <<EOF
+nproc: $(nproc)
+$(free -g)
+CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+kernel: $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")
+data (both servers): $(df -T "$work" | awk 'NR==2 {print $2 " on " $1}')
+.NET SDK $(dotnet --version); Dovecot $(dovecot --version); $("$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -1)" --version)
+
+N=$N messages (2-50 KiB, log-uniform; 55 % text/plain, 25 % multipart/alternative, 20 % multipart/mixed
+with a base64 attachment) filled over 4 connections; APPEND repetitions of $APPEND_ONE messages on 1 connection
+and $APPEND_FOUR on 4, each into a new mailbox, stopped after ${MAX_SECONDS} s; literals: LITERAL+ ({n+}) on both servers.
+Sync: sign-in untimed; SELECT + UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS
+(FROM TO SUBJECT DATE MESSAGE-ID)]) + UID FETCH 1:* (BODY.PEEK[]); cold = first sync after restarting both
+servers (page cache dropped: $caches_dropped), warm = the same again at once; $REPETITIONS restarts.
+STORE: $STORE_COUNT x UID STORE uid +FLAGS.SILENT (\\Seen) per repetition on the N-message mailbox,
+sequential = each command waits for its OK; pipelined = 32 in flight, with (\\Flagged).
+IDLE: $IDLE_CONNECTIONS connections (LOGIN, SELECT INBOX, IDLE, 32 signing in at a time); memory = PSS summed over
+the server's processes (DocStore: the dotnet process + its PostgreSQL; Dovecot: the master and all its
+children), median of 3 samples; delay = from sending one APPEND on another connection to reading
+'* n EXISTS' on each idling connection; $REPETITIONS APPENDs. Load generator and servers share the 2 cores.
+Dovecot: mail_fsync = always, passwords {PLAIN}; DocStore: PBKDF2 (600,000 iterations) per LOGIN.
+EOF
+loadgen report --machine "$work/machine.txt" --out "$repo/bench/RESULTS.md"
+say "done; logs and raw results in $work"
