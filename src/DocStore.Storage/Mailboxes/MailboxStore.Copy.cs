@@ -21,22 +21,6 @@ public sealed partial class MailboxStore
            FOR UPDATE OF e
         """;
 
-    // One row at a time so the UIDs the trigger hands out follow the source order (COPYUID pairs them).
-    private const string CopyEntry = """
-        WITH filed AS (
-            INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
-            VALUES (@target, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
-            RETURNING collection_id, uid, modseq
-        ), seen AS (
-            INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
-            SELECT collection_id, uid, @owner, modseq FROM filed WHERE @seen
-        ), logged AS (
-            INSERT INTO change (kind, collection_id, document_id, uid, principal_id)
-            SELECT 'copy', collection_id, @document, uid, @owner FROM filed
-        )
-        SELECT uid FROM filed
-        """;
-
     public async Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -54,9 +38,11 @@ public sealed partial class MailboxStore
         var pairs = new List<(uint Source, uint Target)>(sources.Count);
         foreach (var source in sources)
         {
-            var uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CopyEntry, new
+            // One row at a time, so the UIDs the trigger hands out follow the source order (COPYUID pairs them).
+            var uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry, new
             {
-                target = toMailboxId,
+                collection = toMailboxId,
+                kind = "copy",
                 document = source.DocumentId,
                 version = source.Version,
                 source.Answered,

@@ -44,17 +44,18 @@ public sealed partial class MailboxStore
         """;
 
     // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
+    // APPEND (kind 'append', version 1) and COPY/MOVE (kind 'copy') file entries the same way.
     private const string InsertEntry = """
         WITH filed AS (
             INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
-            VALUES (@collection, @document, 1, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
+            VALUES (@collection, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
             RETURNING collection_id, uid, modseq
         ), seen AS (
             INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
             SELECT collection_id, uid, @owner, modseq FROM filed WHERE @seen
         ), logged AS (
             INSERT INTO change (kind, collection_id, document_id, uid, principal_id)
-            SELECT 'append', collection_id, @document, uid, @owner FROM filed
+            SELECT @kind, collection_id, @document, uid, @owner FROM filed
         )
         SELECT uid FROM filed
         """;
@@ -160,6 +161,8 @@ public sealed partial class MailboxStore
                 {
                     collection = mailboxId,
                     document,
+                    version = 1,
+                    kind = "append",
                     flags.Answered,
                     flags.Flagged,
                     flags.Deleted,
