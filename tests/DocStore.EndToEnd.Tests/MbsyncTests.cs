@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DocStore.EndToEnd.Tests.Infrastructure;
 using DocStore.Testing;
@@ -28,22 +27,15 @@ public sealed class MbsyncTests : IClassFixture<FreshServer>
         foreach (var folder in folders)
         {
             written[folder] = [];
-            foreach (var sub in new[] { "cur", "new", "tmp" })
-            {
-                Directory.CreateDirectory(Path.Combine(upload, folder, sub));
-            }
             for (var i = 0; i < 34; i++, number++)
             {
                 var bytes = Generate(number);
                 written[folder].Add(bytes);
-                await File.WriteAllBytesAsync(Path.Combine(upload, folder, "cur", $"{1700000000 + number}.{number}_1.test:2,{(i % 3 == 0 ? "S" : "")}"), bytes);
+                await Maildir.WriteAsync(upload, folder, $"{1700000000 + number}.{number}_1.test:2,{(i % 3 == 0 ? "S" : "")}", bytes);
             }
         }
         var certificate = Path.Combine(work.Path, "server.pem");
-        using (var pfx = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(fixture.Server.DataDirectory, "tls", "server.pfx"), null))
-        {
-            await File.WriteAllTextAsync(certificate, pfx.ExportCertificatePem());
-        }
+        await fixture.Server.ExportCertificatePemAsync(certificate);
 
         var up = await SyncAsync(work.Path, "up", upload, certificate);
         var down = await SyncAsync(work.Path, "down", download, certificate);
@@ -55,8 +47,7 @@ public sealed class MbsyncTests : IClassFixture<FreshServer>
         Assert.True(again.ExitCode == 0, again.Output);
         foreach (var folder in folders)
         {
-            var fetched = Directory.GetFiles(Path.Combine(download, folder, "cur")).Concat(Directory.GetFiles(Path.Combine(download, folder, "new")))
-                .Select(File.ReadAllBytes).Select(WithoutTuid).Select(Convert.ToBase64String).Order(StringComparer.Ordinal).ToList();
+            var fetched = Maildir.ReadAll(download, folder).Select(WithoutTuid).Select(Convert.ToBase64String).Order(StringComparer.Ordinal).ToList();
             var expected = written[folder].Select(Convert.ToBase64String).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected, fetched);
         }

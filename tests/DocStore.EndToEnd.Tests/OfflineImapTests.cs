@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DocStore.EndToEnd.Tests.Infrastructure;
 using DocStore.Testing;
@@ -24,22 +23,15 @@ public sealed class OfflineImapTests : IClassFixture<FreshServer>
         foreach (var folder in folders)
         {
             written[folder] = [];
-            foreach (var sub in new[] { "cur", "new", "tmp" })
-            {
-                Directory.CreateDirectory(Path.Combine(up, folder, sub));
-            }
             for (var i = 0; i < 10; i++)
             {
                 var text = $"From: o{i}@example.com\nTo: t@example.com\nSubject: offline {folder} {i}\nMessage-ID: <off-{folder}-{i}@example.com>\n\nline {i} ∑\n";
                 written[folder].Add(text);
-                await File.WriteAllTextAsync(Path.Combine(up, folder, "cur", $"{1700000000 + i}_{i}.test:2,S"), text, new UTF8Encoding(false));
+                await Maildir.WriteAsync(up, folder, $"{1700000000 + i}_{i}.test:2,S", Encoding.UTF8.GetBytes(text));
             }
         }
         var certificate = Path.Combine(work.Path, "server.pem");
-        using (var pfx = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(fixture.Server.DataDirectory, "tls", "server.pfx"), null))
-        {
-            await File.WriteAllTextAsync(certificate, pfx.ExportCertificatePem());
-        }
+        await fixture.Server.ExportCertificatePemAsync(certificate);
 
         var upload = await SyncAsync(work.Path, "up", up, certificate, suffix);
         var download = Path.Combine(work.Path, "down");
@@ -49,8 +41,7 @@ public sealed class OfflineImapTests : IClassFixture<FreshServer>
         Assert.True(back.ExitCode == 0, back.Output);
         foreach (var folder in folders)
         {
-            var fetched = Directory.GetFiles(Path.Combine(download, folder, "cur")).Concat(Directory.GetFiles(Path.Combine(download, folder, "new")))
-                .Select(f => File.ReadAllText(f, Encoding.UTF8)).Order(StringComparer.Ordinal).ToList();
+            var fetched = Maildir.ReadAll(download, folder).Select(Encoding.UTF8.GetString).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(written[folder].Order(StringComparer.Ordinal), fetched);
         }
     }

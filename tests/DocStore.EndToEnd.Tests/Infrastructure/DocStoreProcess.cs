@@ -51,6 +51,14 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
     /// <summary>The one-time admin password the first start printed, if it printed one.</summary>
     public string? PrintedAdminPassword => AdminPasswordPattern().Match(Output) is { Success: true } m ? m.Groups["password"].Value : null;
 
+    /// <summary>Writes the server's self-signed certificate as PEM, for clients that verify it.</summary>
+    public async Task ExportCertificatePemAsync(string path)
+    {
+        using var pfx = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+            Path.Combine(DataDirectory, "tls", "server.pfx"), null);
+        await File.WriteAllTextAsync(path, pfx.ExportCertificatePem());
+    }
+
     /// <summary>Starts <c>docstore serve</c> and waits until it says it is up (or fails).</summary>
     public static async Task<DocStoreProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, (int Imap, int Tls, int Http)? ports = null)
     {
