@@ -14,6 +14,7 @@ using DocStore.Storage.Health;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Web;
+using DocStore.Web.Security;
 using Microsoft.AspNetCore.Connections;
 using Npgsql;
 
@@ -91,7 +92,9 @@ internal static class ServeCommand
             });
 
             await using var app = builder.Build();
+            app.UseDocStoreWebSecurity();
             app.MapHealth();
+            app.MapMe();
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -121,6 +124,7 @@ internal static class ServeCommand
         services.AddSingleton<IUserStore, UserStore>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<VerifiedPasswordCache>();
         services.AddSingleton<AuthenticationService>();
         services.AddSingleton<IMailboxStore, MailboxStore>();
         services.AddSingleton<MailboxNotifier>();
@@ -129,5 +133,6 @@ internal static class ServeCommand
         services.AddSingleton<ImapServerState>();
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<ImapServerState>());
         services.AddSingleton<IHealthProbe>(new DatabaseHealthProbe(database.DataSource, database.Description));
+        services.AddDocStoreWebSecurity();
     }
 }

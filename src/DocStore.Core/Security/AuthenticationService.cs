@@ -22,7 +22,7 @@ public sealed record AuthenticationResult(AuthenticationStatus Status, User? Use
 /// IMAP and the console. Unknown user, wrong password and disabled account take the same time
 /// and give the same answer, so a client learns nothing about which names exist.
 /// </summary>
-public sealed class AuthenticationService(IUserStore users, IAuditLog audit, LoginThrottle throttle, TimeProvider time)
+public sealed class AuthenticationService(IUserStore users, IAuditLog audit, LoginThrottle throttle, VerifiedPasswordCache cache, TimeProvider time)
 {
     public async Task<AuthenticationResult> AuthenticateAsync(string userName, string password, IPAddress? address, string? client, CancellationToken cancellationToken)
     {
@@ -34,8 +34,17 @@ public sealed class AuthenticationService(IUserStore users, IAuditLog audit, Log
         }
 
         var credentials = UserNames.IsValid(userName) ? await users.FindAsync(userName, cancellationToken) : null;
-        // PBKDF2 at full cost is ~0.2 s of CPU: keep it off the I/O threads.
-        var check = await Task.Run(() => PasswordHasher.Verify(password, credentials?.PasswordHash), cancellationToken);
+        var storedHash = credentials?.PasswordHash;
+        PasswordCheck check;
+        if (storedHash is not null && cache.IsVerified(userName, password, storedHash))
+        {
+            check = PasswordCheck.Match;
+        }
+        else
+        {
+            // PBKDF2 at full cost is ~0.2 s of CPU: keep it off the I/O threads.
+            check = await Task.Run(() => PasswordHasher.Verify(password, storedHash), cancellationToken);
+        }
 
         if (credentials is null || check == PasswordCheck.Mismatch || credentials.User.Disabled)
         {
@@ -50,6 +59,10 @@ public sealed class AuthenticationService(IUserStore users, IAuditLog audit, Log
         if (check == PasswordCheck.MatchNeedsRehash)
         {
             await users.SetPasswordHashAsync(credentials.User.Name, PasswordHasher.Hash(password), cancellationToken);
+        }
+        else if (storedHash is not null)
+        {
+            cache.Remember(userName, password, storedHash);
         }
         await audit.RecordAsync(
             new AuditRecord(new Actor(credentials.User.Id, credentials.User.Name, address, client), AuditActions.LoginSucceeded),

@@ -60,13 +60,4 @@ public sealed class LoginThrottleTests
         time.Advance(LoginThrottle.ForgetAfter + TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.Zero, throttle.DelayFor("192.0.2.9", "dave"));
     }
-
-    private sealed class ManualTime : TimeProvider
-    {
-        private DateTimeOffset now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
-    }
 }

@@ -29,7 +29,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Audit = new MemoryAudit();
         Options = options ?? new ImapOptions();
         var connection = new ImapConnection(new DuplexPipe(toServer.Reader, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
-        var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), TimeProvider.System);
+        var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System);
         var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), new MailboxNotifier());
         var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
         session = Task.Run(async () =>
