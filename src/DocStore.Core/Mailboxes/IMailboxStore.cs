@@ -58,6 +58,13 @@ public interface IMailboxStore
 
     Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Many messages at once for FETCH, reading only what <paramref name="needed"/> says: the
+    /// structure alone, the bytes up to the end of the top-level header, or all bytes. Versions
+    /// that no longer exist are missing from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>

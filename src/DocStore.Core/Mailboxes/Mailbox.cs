@@ -42,6 +42,21 @@ public sealed record MessageSummary(uint Uid, long DocumentId, int Version, Guid
 /// <summary>A stored message: its exact bytes and the structure computed when it was filed.</summary>
 public sealed record StoredMessage(ReadOnlyMemory<byte> Bytes, Mime.MessageStructure Structure);
 
+/// <summary>One version of one document: what FETCH reads.</summary>
+public readonly record struct MessageKey(long DocumentId, int Version);
+
+/// <summary>
+/// How much of a message a FETCH needs: the structure computed at filing (ENVELOPE,
+/// BODYSTRUCTURE), the top-level header as well (HEADER, HEADER.FIELDS), or every byte.
+/// <see cref="StoredMessage.Bytes"/> holds exactly that much.
+/// </summary>
+public enum ContentNeeded
+{
+    Structure,
+    Header,
+    Full,
+}
+
 /// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>
 public sealed record AppendResult(long UidValidity, uint Uid);
 

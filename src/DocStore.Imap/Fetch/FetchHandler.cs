@@ -31,8 +31,7 @@ internal static class FetchHandler
         }
 
         var targets = view.Resolve(fetch.Set, fetch.Uid).ToList();
-        var needsContent = fetch.Items.Any(i => i.Kind is not (FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size
-            or FetchItemKind.Uid or FetchItemKind.ModSeq or FetchItemKind.EmailId or FetchItemKind.ThreadId or FetchItemKind.SaveDate));
+        var needed = ContentNeededBy(fetch.Items);
         var markSeen = fetch.SetsSeen && !view.ReadOnly;
         var unknownEncoding = false;
 
@@ -43,28 +42,90 @@ internal static class FetchHandler
                 new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)).ToDictionary(r => r.Uid)
             : [];
 
-        foreach (var (number, summary) in targets)
+        foreach (var batch in Batches(targets, needed))
         {
-            var message = summary;
-            if (newlySeen.TryGetValue(message.Uid, out var seen))
+            var contents = needed is { } need
+                ? await session.Backend.Mailboxes.ReadManyAsync(batch.Select(t => new MessageKey(t.Message.DocumentId, t.Message.Version)).ToHashSet(), need, cancellationToken)
+                : null;
+            foreach (var (number, summary) in batch)
             {
-                message = message with { Flags = seen.Flags, ModSeq = seen.ModSeq };
-                view.Replace(message);
+                var message = summary;
+                if (newlySeen.TryGetValue(message.Uid, out var seen))
+                {
+                    message = message with { Flags = seen.Flags, ModSeq = seen.ModSeq };
+                    view.Replace(message);
+                }
+                StoredMessage? content = null;
+                if (contents is not null && !contents.TryGetValue(new MessageKey(message.DocumentId, message.Version), out content))
+                {
+                    // RFC 9051 §7.5.2 allows omitting a message that vanished under us.
+                    continue;
+                }
+                var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
+                unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
+                await session.FlushIfLargeAsync(cancellationToken);
             }
-            var content = needsContent ? await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) : null;
-            if (needsContent && content is null)
-            {
-                // RFC 9051 §7.5.2 allows omitting a message that vanished under us.
-                continue;
-            }
-            var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
-            unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
-            await session.FlushIfLargeAsync(cancellationToken);
         }
 
         return unknownEncoding
             ? Completion.No("A part has a content transfer encoding DocStore cannot decode; fetch it with BODY[] instead.", "UNKNOWN-CTE")
             : Completion.Ok($"{command.Name} completed");
+    }
+
+    // Messages are read in batches: few round trips, and never more than this many bytes held.
+    private const int BatchMessages = 500;
+    private const long BatchBytes = 16L * 1024 * 1024;
+
+    /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
+    internal static ContentNeeded? ContentNeededBy(IReadOnlyList<FetchItem> items)
+    {
+        ContentNeeded? needed = null;
+        foreach (var item in items)
+        {
+            ContentNeeded? need = item.Kind switch
+            {
+                FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.Uid
+                    or FetchItemKind.ModSeq or FetchItemKind.EmailId or FetchItemKind.ThreadId or FetchItemKind.SaveDate
+                    or FetchItemKind.Preview => null,
+                FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure => ContentNeeded.Structure,
+                FetchItemKind.Rfc822Header => ContentNeeded.Header,
+                FetchItemKind.BodySection when item.Section!.Part.Length == 0 && item.Section.Text is
+                    FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot => ContentNeeded.Header,
+                _ => ContentNeeded.Full,
+            };
+            if (need > needed || (needed is null && need is not null))
+            {
+                needed = need;
+            }
+        }
+        return needed;
+    }
+
+    private static IEnumerable<List<(int Number, MessageSummary Message)>> Batches(List<(int Number, MessageSummary Message)> targets, ContentNeeded? needed)
+    {
+        if (needed is null)
+        {
+            yield return targets;
+            yield break;
+        }
+        var batch = new List<(int Number, MessageSummary Message)>();
+        long bytes = 0;
+        foreach (var target in targets)
+        {
+            var size = needed == ContentNeeded.Full ? target.Message.Size : 0;
+            if (batch.Count > 0 && (batch.Count >= BatchMessages || bytes + size > BatchBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+            batch.Add(target);
+            bytes += size;
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
     }
 
     /// <summary>Writes one <c>* n FETCH (...)</c>; false when a BINARY item met an unknown encoding.</summary>

@@ -174,17 +174,6 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
         Assert.Null(await store.ReadAsync(long.MaxValue, 1, None));
     }
 
-    private static byte[] Sample(string name) => name switch
-    {
-        "line endings and 8-bit" => [
-            .. Encoding.ASCII.GetBytes("From: a@example.com\r\nSubject: mixed\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"),
-            .. Encoding.ASCII.GetBytes("crlf line\r\nbare lf line\nbare cr\rlatin-1: "),
-            0xE9, 0xFC, 0xFF, 0x00, 0x80, (byte)'\n',
-        ],
-        "3 MiB" => Large(),
-        _ => [],
-    };
-
     [Fact]
     public async Task A_multiappend_files_every_message_or_none()
     {
@@ -212,15 +201,6 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
     }
 
     /// <summary>A little over three chunks, so that the last one is partial; unique, as every test class shares one database.</summary>
-    private static byte[] Large()
-    {
-        var builder = new StringBuilder($"From: a@example.com\r\nSubject: large\r\nMessage-ID: <{Guid.NewGuid():N}@example.com>\r\n\r\n");
-        for (var line = 0; builder.Length < (3 * BlobStore.ChunkSize) + 12345; line++)
-        {
-            builder.Append("line ").Append(line).Append(" of a large message that spans several chunks\r\n");
-        }
-        return Encoding.ASCII.GetBytes(builder.ToString());
-    }
 
     /// <summary>
     /// An unseekable source that hands out a few hundred bytes per read, as a network literal

@@ -44,4 +44,26 @@ internal static class MailboxTestData
         var result = await store.AppendAsync(user, mailbox.Id, stream, flags ?? MessageFlags.None, DateTimeOffset.UtcNow, ActorFor(user), CancellationToken.None);
         return result.Uid;
     }
+
+    /// <summary>Awkward messages: mixed line endings and 8-bit, several chunks, no bytes at all.</summary>
+    public static byte[] Sample(string name) => name switch
+    {
+        "line endings and 8-bit" => [
+            .. Encoding.ASCII.GetBytes("From: a@example.com\r\nSubject: mixed\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"),
+            .. Encoding.ASCII.GetBytes("crlf line\r\nbare lf line\nbare cr\rlatin-1: "),
+            0xE9, 0xFC, 0xFF, 0x00, 0x80, (byte)'\n',
+        ],
+        "3 MiB" => Large(),
+        _ => [],
+    };
+
+    private static byte[] Large()
+    {
+        var builder = new StringBuilder($"From: a@example.com\r\nSubject: large\r\nMessage-ID: <{Guid.NewGuid():N}@example.com>\r\n\r\n");
+        for (var line = 0; builder.Length < (3 * BlobStore.ChunkSize) + 12345; line++)
+        {
+            builder.Append("line ").Append(line).Append(" of a large message that spans several chunks\r\n");
+        }
+        return Encoding.ASCII.GetBytes(builder.ToString());
+    }
 }

@@ -1,0 +1,84 @@
+using Dapper;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Mime;
+
+namespace DocStore.Storage.Mailboxes;
+
+public sealed partial class MailboxStore
+{
+    // One round trip for the structures of a whole batch, one for the bytes of the single-chunk
+    // blobs (nearly every mail) or of the first chunk when the header is all FETCH needs.
+    private const string SelectVersions = """
+        SELECT v.document_id AS DocumentId, v.number AS Version, v.sha256 AS Sha256, v.size AS Size, v.structure::text AS Structure
+          FROM unnest(@documents, @versions) AS k(document_id, number)
+          JOIN version v ON v.document_id = k.document_id AND v.number = k.number
+        """;
+
+    private const string SelectFirstChunks = """
+        SELECT k.sha256 AS Sha256, CASE WHEN k.length < 0 THEN c.data ELSE substring(c.data FROM 1 FOR k.length) END AS Data
+          FROM unnest(@hashes, @lengths) AS k(sha256, length)
+          JOIN blob_chunk c ON c.sha256 = k.sha256 AND c.chunk_no = 0
+        """;
+
+    public async Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<MessageKey, StoredMessage>(keys.Count);
+        if (keys.Count == 0)
+        {
+            return result;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<BatchVersionRow>(new CommandDefinition(SelectVersions,
+            new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray() },
+            cancellationToken: cancellationToken))).ToList();
+
+        var analyzed = new Dictionary<MessageKey, (BatchVersionRow Row, MessageStructure? Structure)>(rows.Count);
+        foreach (var row in rows)
+        {
+            analyzed[new MessageKey(row.DocumentId, row.Version)] = (row, row.Structure is null ? null : MessageStructureJson.Deserialize(row.Structure));
+        }
+
+        if (needed == ContentNeeded.Structure)
+        {
+            // A version filed without a structure must be read and analysed: it goes the long way.
+            foreach (var (key, (_, structure)) in analyzed.Where(a => a.Value.Structure is not null))
+            {
+                result[key] = new StoredMessage(ReadOnlyMemory<byte>.Empty, structure!);
+            }
+        }
+
+        var pending = analyzed.Where(a => !result.ContainsKey(a.Key)).ToList();
+        var small = pending.Where(a => a.Value.Structure is { } structure
+            && (a.Value.Row.Size <= BlobStore.ChunkSize || (needed == ContentNeeded.Header && structure.BodyOffset <= BlobStore.ChunkSize))).ToList();
+        if (small.Count > 0)
+        {
+            var lengths = small.Select(a => needed == ContentNeeded.Header ? checked((int)a.Value.Structure!.BodyOffset) : -1).ToArray();
+            var chunks = await connection.QueryAsync<ChunkRow>(new CommandDefinition(SelectFirstChunks,
+                new { hashes = small.Select(a => a.Value.Row.Sha256).ToArray(), lengths }, cancellationToken: cancellationToken));
+            var byHash = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var chunk in chunks)
+            {
+                byHash[Convert.ToHexString(chunk.Sha256)] = chunk.Data;
+            }
+            foreach (var (key, (row, structure)) in small)
+            {
+                if (byHash.TryGetValue(Convert.ToHexString(row.Sha256), out var data))
+                {
+                    result[key] = new StoredMessage(data, structure!);
+                }
+            }
+        }
+
+        // Large blobs and versions without a stored structure: whole, one by one, as ReadAsync does.
+        foreach (var (key, (row, structure)) in pending.Where(a => !result.ContainsKey(a.Key)))
+        {
+            var bytes = await BlobStore.ReadAsync(connection, row.Sha256, row.Size, cancellationToken);
+            result[key] = new StoredMessage(bytes, structure ?? MessageAnalyzer.Analyze(bytes));
+        }
+        return result;
+    }
+
+    private sealed record BatchVersionRow(long DocumentId, int Version, byte[] Sha256, long Size, string? Structure);
+
+    private sealed record ChunkRow(byte[] Sha256, byte[] Data);
+}

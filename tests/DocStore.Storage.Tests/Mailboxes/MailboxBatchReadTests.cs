@@ -1,0 +1,61 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Mime;
+using DocStore.Storage.Mailboxes;
+using DocStore.Testing;
+using Xunit;
+using static DocStore.Storage.Tests.Mailboxes.MailboxTestData;
+
+namespace DocStore.Storage.Tests.Mailboxes;
+
+/// <summary>FETCH's batch read gives exactly what one-by-one reading gives, cut to what is needed.</summary>
+public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly MigratedDatabase database;
+    private readonly MailboxStore store;
+
+    public MailboxBatchReadTests(MigratedDatabase database)
+    {
+        this.database = database;
+        store = new MailboxStore(database.DataSource);
+    }
+
+    [Theory]
+    [InlineData(ContentNeeded.Full)]
+    [InlineData(ContentNeeded.Header)]
+    [InlineData(ContentNeeded.Structure)]
+    public async Task A_batch_matches_single_reads_cut_to_what_is_needed(ContentNeeded needed)
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Batch");
+        // Small mails, one spanning several chunks, and an empty one.
+        foreach (var sample in new[] { Message(), Sample("line endings and 8-bit"), Sample("3 MiB"), Sample("empty"), Message() })
+        {
+            await AppendAsync(store, user, mailbox, sample);
+        }
+        var messages = await store.MessagesAsync(user, mailbox.Id, None);
+        var keys = messages.Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
+
+        var batch = await store.ReadManyAsync(keys.Append(new MessageKey(long.MaxValue, 1)).ToList(), needed, None);
+
+        Assert.Equal(keys.Count, batch.Count);
+        foreach (var key in keys)
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            var expected = needed switch
+            {
+                ContentNeeded.Full => single.Bytes.ToArray(),
+                ContentNeeded.Header => single.Bytes[..(int)single.Structure.BodyOffset].ToArray(),
+                _ => [],
+            };
+            Assert.Equal(expected, batch[key].Bytes.ToArray());
+            Assert.Equal(MessageStructureJson.Serialize(single.Structure), MessageStructureJson.Serialize(batch[key].Structure));
+            if (needed != ContentNeeded.Structure)
+            {
+                Assert.Equal(
+                    MessageSections.GetBody(single.Bytes, single.Structure, "HEADER.FIELDS (Subject From)").Data.ToArray(),
+                    MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, "HEADER.FIELDS (Subject From)").Data.ToArray());
+            }
+        }
+    }
+}
