@@ -5,18 +5,18 @@ namespace DocStore.Core.Mailboxes;
 /// <summary>
 /// Wakes the sessions of this node that watch a mailbox when it changed, on this node or any
 /// other (the store's change listener calls <see cref="Changed"/>), so IDLE answers at once
-/// instead of polling. A session waits on <see cref="WaitAsync"/>.
+/// instead of polling. Every session watching a mailbox holds the same <see cref="Signal"/>
+/// task, completed by the next change: the sessions woken together can share one read of what
+/// changed (the signal is then their common key), and a session that takes the next signal
+/// before it reads misses no change that lands while it reads.
 /// </summary>
 public sealed class MailboxNotifier
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource> waiters = new();
 
-    /// <summary>A task that completes at the next change of the mailbox (or on cancellation).</summary>
-    public Task WaitAsync(long mailboxId, CancellationToken cancellationToken)
-    {
-        var signal = waiters.GetOrAdd(mailboxId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        return signal.Task.WaitAsync(cancellationToken);
-    }
+    /// <summary>The task that completes at the next change of the mailbox; never faults or cancels.</summary>
+    public Task Signal(long mailboxId) =>
+        waiters.GetOrAdd(mailboxId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public void Changed(long mailboxId)
     {

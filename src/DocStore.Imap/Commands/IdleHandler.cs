@@ -23,12 +23,10 @@ internal static class IdleHandler
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(session.Options.IdleTimeout);
         var done = session.ReadIdleDoneAsync(idle.Token);
+        var signal = NextSignal(session);
         while (true)
         {
-            var changed = session.Selected is { } view
-                ? session.Backend.Notifier.WaitAsync(view.Mailbox.Id, idle.Token)
-                : Task.Delay(Timeout.Infinite, idle.Token);
-            var first = await Task.WhenAny(done, changed);
+            var first = await Task.WhenAny(done, signal.WaitAsync(idle.Token));
             if (first == done)
             {
                 await idle.CancelAsync();
@@ -39,7 +37,7 @@ internal static class IdleHandler
                     _ => Closed(session),
                 };
             }
-            if (changed.IsCanceled)
+            if (!signal.IsCompleted)
             {
                 // Idle timeout (RFC 9051 §5.4): the done-reader sees the cancellation and ends too.
                 session.Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Autologout; idle for too long.");
@@ -47,10 +45,16 @@ internal static class IdleHandler
                 await session.FlushAsync(cancellationToken);
                 return Completion.Written;
             }
-            await session.ReportChangesAsync(allowExpunge: true, cancellationToken);
+            // Take the next signal before reading, so a change landing during the read wakes us again.
+            var woken = signal;
+            signal = NextSignal(session);
+            await session.ReportChangesAsync(allowExpunge: true, cancellationToken, woken);
             await session.FlushAsync(cancellationToken);
         }
     }
+
+    private static Task NextSignal(ImapSession session) =>
+        session.Selected is { } view ? session.Backend.Notifier.Signal(view.Mailbox.Id) : Task.Delay(Timeout.Infinite, CancellationToken.None);
 
     private static Completion Closed(ImapSession session)
     {

@@ -149,20 +149,22 @@ public sealed partial class ImapSession : IAsyncDisposable
 
     /// <summary>
     /// Tells the client what changed in the selected mailbox since it last heard (RFC 9051 §7.4,
-    /// RFC 2180): EXPUNGE, EXISTS and FETCH FLAGS, before the command's tagged answer.
+    /// RFC 2180): EXPUNGE, EXISTS and FETCH FLAGS, before the command's tagged answer. An IDLE
+    /// session woken by a change signal passes it as <paramref name="wokenBy"/> and shares the
+    /// read with the other sessions it woke.
     /// </summary>
-    internal async Task ReportChangesAsync(bool allowExpunge, CancellationToken cancellationToken)
+    internal async Task ReportChangesAsync(bool allowExpunge, CancellationToken cancellationToken, Task? wokenBy = null)
     {
         var view = Selected!;
-        var state = await Backend.Mailboxes.StateAsync(User!, view.Mailbox.Id, cancellationToken);
+        var (state, changed, expunged) = wokenBy is null
+            ? await SharedDeltas.ReadFreshAsync(Backend.Mailboxes, User!, view.Mailbox.Id, view.HighestModSeq, cancellationToken)
+            : await Backend.Deltas.ReadAsync(wokenBy, User!, view.Mailbox.Id, view.HighestModSeq).WaitAsync(cancellationToken);
         if (state is null || state.HighestModSeq == view.HighestModSeq)
         {
             // Unchanged, or deleted under us (RFC 9051 §7.1.5 would allow BYE; the session stays).
             return;
         }
 
-        var changed = await Backend.Mailboxes.ChangedSinceAsync(User!, view.Mailbox.Id, view.HighestModSeq, cancellationToken);
-        var expunged = await Backend.Mailboxes.ExpungedSinceAsync(User!, view.Mailbox.Id, view.HighestModSeq, cancellationToken);
         var update = view.Apply(state, changed, expunged, allowExpunge);
         foreach (var number in update.ExpungedDescending)
         {

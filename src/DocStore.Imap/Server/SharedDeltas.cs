@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Principals;
+
+namespace DocStore.Imap.Server;
+
+/// <summary>
+/// What changed in a mailbox since a modseq, as read once for all the sessions of this node that
+/// the same change signal woke (<see cref="MailboxNotifier.Signal"/>): a thousand clients idling
+/// on one collection cost one read per user and starting point, not a thousand. The read starts
+/// after the signal fired, so it sees the change that fired it; its answers live as long as the
+/// signal task does.
+/// </summary>
+public sealed class SharedDeltas(IMailboxStore mailboxes)
+{
+    private readonly ConditionalWeakTable<Task, ConcurrentDictionary<(long User, long Mailbox, long Since), Lazy<Task<MailboxDelta>>>> bySignal = new();
+
+    public Task<MailboxDelta> ReadAsync(Task signal, User user, long mailboxId, long sinceModSeq)
+    {
+        var reads = bySignal.GetValue(signal, _ => new());
+        // Not the caller's token: the read is shared, and one session leaving must not fail the rest.
+        return reads.GetOrAdd((user.Id, mailboxId, sinceModSeq),
+            _ => new Lazy<Task<MailboxDelta>>(() => ReadFreshAsync(mailboxes, user, mailboxId, sinceModSeq, CancellationToken.None))).Value;
+    }
+
+    /// <summary>One session's own read, for the changes it finds after its commands.</summary>
+    public static async Task<MailboxDelta> ReadFreshAsync(IMailboxStore mailboxes, User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken)
+    {
+        var state = await mailboxes.StateAsync(user, mailboxId, cancellationToken);
+        if (state is null || state.HighestModSeq == sinceModSeq)
+        {
+            return new MailboxDelta(state, [], []);
+        }
+        var changed = await mailboxes.ChangedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken);
+        var expunged = await mailboxes.ExpungedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken);
+        return new MailboxDelta(state, changed, expunged);
+    }
+}
+
+/// <summary>A mailbox's state now and the messages changed and expunged since a modseq.</summary>
+public sealed record MailboxDelta(MailboxState? State, IReadOnlyList<MessageSummary> Changed, IReadOnlyList<uint> Expunged);
