@@ -58,6 +58,12 @@ public sealed partial class MailboxStore
         {
             return (refused.Value, []);
         }
+        return (AclChange.Done, await ReadAclAsync(connection, mailboxId, cancellationToken));
+    }
+
+    /// <summary>The owner (all rights) first, then the entry per identifier that applies: own or inherited.</summary>
+    internal static async Task<IReadOnlyList<AclEntry>> ReadAclAsync(NpgsqlConnection connection, long mailboxId, CancellationToken cancellationToken)
+    {
         var entries = new List<AclEntry>();
         if (await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(SelectOwner,
                 new { collection = mailboxId }, cancellationToken: cancellationToken)) is { } owner)
@@ -67,7 +73,7 @@ public sealed partial class MailboxStore
         var rows = await connection.QueryAsync<AclRow>(new CommandDefinition(SelectEffectiveAcl,
             new { collection = mailboxId }, cancellationToken: cancellationToken));
         entries.AddRange(rows.Select(r => new AclEntry(r.Identifier, r.Rights)));
-        return (AclChange.Done, entries);
+        return entries;
     }
 
     /// <summary>
@@ -79,42 +85,74 @@ public sealed partial class MailboxStore
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (result, principal, negative) = await CheckAclChangeAsync(connection, transaction, user, mailboxId, identifier, cancellationToken);
-        if (result != AclChange.Done)
+        if (AclRefusal(await RightsInAsync(connection, transaction, user, mailboxId, cancellationToken)) is { } refused)
         {
-            return result;
+            return refused;
         }
-
-        var current = RightsText.Parse((await connection.QueryAsync<AclRow>(new CommandDefinition(SelectEffectiveAcl,
-                new { collection = mailboxId }, transaction, cancellationToken: cancellationToken)))
-            .FirstOrDefault(r => r.PrincipalId == principal && r.Negative == negative)?.Rights ?? "");
-        var asked = RightsText.Parse(rights);
-        var next = edit switch
-        {
-            RightsEdit.Add => current | asked,
-            RightsEdit.Remove => current & ~asked,
-            _ => asked,
-        };
-        await connection.ExecuteAsync(new CommandDefinition(UpsertAcl,
-            new { collection = mailboxId, principal, negative, rights = RightsText.Format(next) }, transaction, cancellationToken: cancellationToken));
-        await RecordAclChangeAsync(connection, transaction, user, mailboxId, actor, identifier, RightsText.Format(next), cancellationToken);
+        var result = await ChangeAclAsync(connection, transaction, mailboxId, identifier, edit, rights, user.Id, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return AclChange.Done;
+        return result;
     }
 
     public async Task<AclChange> DeleteAclAsync(User user, long mailboxId, string identifier, Actor actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (result, principal, negative) = await CheckAclChangeAsync(connection, transaction, user, mailboxId, identifier, cancellationToken);
+        if (AclRefusal(await RightsInAsync(connection, transaction, user, mailboxId, cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+        var result = await ChangeAclAsync(connection, transaction, mailboxId, identifier, null, "", user.Id, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Sets (<paramref name="edit"/> given) or deletes the identifier's entry on the collection,
+    /// without a rights check: the caller made it (IMAP: the <c>a</c> right; the CLI: the operator).
+    /// <see cref="RightsEdit.Add"/> and <see cref="RightsEdit.Remove"/> start from the entry that
+    /// applies now (own or inherited). Rights outside <c>lrswipkxtea</c> (digits) are not kept.
+    /// </summary>
+    internal static async Task<AclChange> ChangeAclAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long mailboxId, string identifier,
+        RightsEdit? edit, string rights, long? actingUser, Actor actor, CancellationToken cancellationToken)
+    {
+        var (result, principal, negative) = await ResolveIdentifierAsync(connection, transaction, mailboxId, identifier, cancellationToken);
         if (result != AclChange.Done)
         {
             return result;
         }
-        await connection.ExecuteAsync(new CommandDefinition(DeleteAclEntry,
-            new { collection = mailboxId, principal, negative }, transaction, cancellationToken: cancellationToken));
-        await RecordAclChangeAsync(connection, transaction, user, mailboxId, actor, identifier, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        string? stored = null;
+        if (edit is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(DeleteAclEntry,
+                new { collection = mailboxId, principal, negative }, transaction, cancellationToken: cancellationToken));
+        }
+        else
+        {
+            var current = RightsText.Parse((await connection.QueryAsync<AclRow>(new CommandDefinition(SelectEffectiveAcl,
+                    new { collection = mailboxId }, transaction, cancellationToken: cancellationToken)))
+                .FirstOrDefault(r => r.PrincipalId == principal && r.Negative == negative)?.Rights ?? "");
+            var asked = RightsText.Parse(rights);
+            stored = RightsText.Format(edit switch
+            {
+                RightsEdit.Add => current | asked,
+                RightsEdit.Remove => current & ~asked,
+                _ => asked,
+            });
+            await connection.ExecuteAsync(new CommandDefinition(UpsertAcl,
+                new { collection = mailboxId, principal, negative, rights = stored }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["identifier"] = identifier };
+        if (stored is not null)
+        {
+            details["rights"] = stored;
+        }
+        // The change row wakes every session on the collection (pg_notify), on every node.
+        await connection.ExecuteAsync(new CommandDefinition(InsertAclChange,
+            new { collection = mailboxId, user = actingUser, data = JsonSerializer.Serialize(details) }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.RecordAsync(connection, transaction,
+            new AuditRecord(actor, stored is null ? MailboxAuditActions.AclDelete : MailboxAuditActions.AclSet, mailboxId, null, details), cancellationToken);
         return AclChange.Done;
     }
 
@@ -130,16 +168,12 @@ public sealed partial class MailboxStore
         rights.HasFlag(MailboxRights.Administer) ? null : rights.IsVisible() ? AclChange.NoPermission : AclChange.NotFound;
 
     /// <summary>
-    /// The <c>a</c> right and the identifier: <c>anyone</c>, <c>$group</c> or a user name, with a
-    /// leading <c>-</c> for negative rights (RFC 4314 §2). The owner's own entry cannot change.
+    /// The identifier: <c>anyone</c>, <c>$group</c> or a user name, with a leading <c>-</c> for
+    /// negative rights (RFC 4314 §2). The owner's own entry cannot change.
     /// </summary>
-    private static async Task<(AclChange Result, long? Principal, bool Negative)> CheckAclChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        User user, long mailboxId, string identifier, CancellationToken cancellationToken)
+    private static async Task<(AclChange Result, long? Principal, bool Negative)> ResolveIdentifierAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        long mailboxId, string identifier, CancellationToken cancellationToken)
     {
-        if (AclRefusal(await RightsInAsync(connection, transaction, user, mailboxId, cancellationToken)) is { } refused)
-        {
-            return (refused, null, false);
-        }
         var negative = identifier.StartsWith('-');
         var name = negative ? identifier[1..] : identifier;
         if (string.Equals(name, "anyone", StringComparison.OrdinalIgnoreCase))
@@ -156,21 +190,6 @@ public sealed partial class MailboxStore
         var owner = await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(SelectOwner,
             new { collection = mailboxId }, transaction, cancellationToken: cancellationToken));
         return owner?.Id == principal ? (AclChange.Owner, principal, negative) : (AclChange.Done, principal, negative);
-    }
-
-    private static async Task RecordAclChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long mailboxId, Actor actor,
-        string identifier, string? rights, CancellationToken cancellationToken)
-    {
-        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["identifier"] = identifier };
-        if (rights is not null)
-        {
-            details["rights"] = rights;
-        }
-        // The change row wakes every session on the collection (pg_notify), on every node.
-        await connection.ExecuteAsync(new CommandDefinition(InsertAclChange,
-            new { collection = mailboxId, user = user.Id, data = JsonSerializer.Serialize(details) }, transaction, cancellationToken: cancellationToken));
-        await AuditLog.RecordAsync(connection, transaction,
-            new AuditRecord(actor, rights is null ? MailboxAuditActions.AclDelete : MailboxAuditActions.AclSet, mailboxId, null, details), cancellationToken);
     }
 
     private sealed record OwnerRow(long Id, string Name);

@@ -154,7 +154,7 @@ public sealed partial class MailboxStore
     }
 
     /// <summary>A collection of any tree by its visible name with the user's rights (however few), or null.</summary>
-    private static async Task<Mailbox?> ResolveAsync(NpgsqlConnection connection, User user, MailboxPath path, CancellationToken cancellationToken)
+    internal static async Task<Mailbox?> ResolveAsync(NpgsqlConnection connection, User user, MailboxPath path, CancellationToken cancellationToken)
     {
         if (path.Levels.Length == 0)
         {
