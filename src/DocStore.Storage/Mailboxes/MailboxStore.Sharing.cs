@@ -129,7 +129,7 @@ public sealed partial class MailboxStore
     /// <summary>
     /// RFC 4314 §4 for CREATE (and RENAME's target) outside the personal tree: <c>k</c> on the
     /// nearest existing parent; a new top level needs an administrator in the shared repository
-    /// and is never allowed in another user's tree.
+    /// and is never allowed in another user's tree. A parent the user may not see answers as missing.
     /// </summary>
     private static async Task<MailboxChange?> CreateRightsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user,
         MailboxPath path, MailboxTree tree, string[] levels, CancellationToken cancellationToken)
@@ -141,8 +141,10 @@ public sealed partial class MailboxStore
                 return Refusal(await RightsInAsync(connection, transaction, user, parent.Mailbox.Id, cancellationToken), MailboxRights.CreateMailbox);
             }
         }
+        // A missing top level under a longer name answers as missing, exactly as a top level the
+        // user may not see would: whether a shared top level exists is not told.
         return path.Kind == TreeKind.Shared && user.IsAdmin ? null
-            : path.Kind == TreeKind.Shared ? MailboxChange.NoPermission
+            : path.Kind == TreeKind.Shared && levels.Length == 1 ? MailboxChange.NoPermission
             : MailboxChange.NotFound;
     }
 
