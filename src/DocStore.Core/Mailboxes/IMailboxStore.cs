@@ -4,11 +4,12 @@ using DocStore.Core.Principals;
 namespace DocStore.Core.Mailboxes;
 
 /// <summary>
-/// The collections and entries of one user's personal tree as IMAP mailboxes and messages.
-/// Every method acts for <paramref name="user"/>-named users only within their own tree (sharing
-/// comes later); every change is one transaction, audited, and committed before it returns.
+/// The collections and entries a user may reach, as IMAP mailboxes and messages: their personal
+/// tree, other users' collections shared with them and the shared repository, each as far as the
+/// user's rights allow (see <c>IMailboxStore.Sharing.cs</c>). Every change is one transaction,
+/// audited, and committed before it returns.
 /// </summary>
-public interface IMailboxStore
+public partial interface IMailboxStore
 {
     /// <summary>All the user's mailboxes, parents before children.</summary>
     Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken);

@@ -4,13 +4,21 @@ namespace DocStore.Core.Mailboxes;
 /// A collection as IMAP sees it: its full hierarchical name (<c>/</c>-separated, e.g.
 /// <c>Projects/Alpha</c>; the inbox is always <c>INBOX</c>), its ids and its UID counters.
 /// </summary>
-public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? SpecialUse, long UidValidity, long UidNext, long HighestModSeq);
+public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? SpecialUse, long UidValidity, long UidNext, long HighestModSeq)
+{
+    /// <summary>The user's rights when the mailbox was found (RFC 4314); commands read them fresh again.</summary>
+    public Sharing.MailboxRights Rights { get; init; }
+}
 
 /// <summary>The counters a session compares to learn whether its mailbox changed.</summary>
 public sealed record MailboxState(long UidNext, long HighestModSeq);
 
 /// <summary>A mailbox in a listing, with what LIST's attributes need.</summary>
-public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren);
+public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren)
+{
+    /// <summary>A namespace level or a parent the user may not see: listed as <c>\Noselect</c> only.</summary>
+    public bool NoSelect { get; init; }
+}
 
 /// <summary>STATUS counts (RFC 9051 §6.3.11) for one user.</summary>
 public sealed record MailboxCounts(long Messages, long Unseen, long Deleted, long Size, long UidNext, long UidValidity, long HighestModSeq);
@@ -28,6 +36,10 @@ public enum MailboxChange
     Inbox,
     /// <summary>A mailbox cannot be renamed into its own subtree.</summary>
     IntoItself,
+    /// <summary>The user may see the mailbox (or its parent) but lacks the right (RFC 4314 §4).</summary>
+    NoPermission,
+    /// <summary>The change would cross trees (personal, another user's, shared), which RENAME does not do.</summary>
+    OtherTree,
 }
 
 /// <summary>The system flags and keywords of one message as one user sees them.</summary>

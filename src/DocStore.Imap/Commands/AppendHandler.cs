@@ -22,7 +22,11 @@ internal static class AppendHandler
         if (mailbox is null)
         {
             // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE may help.
-            return Completion.No("No such mailbox; create it first.", "TRYCREATE");
+            return MailboxAnswers.TryCreate;
+        }
+        if (!mailbox.Rights.HasFlag(Core.Sharing.MailboxRights.Insert))
+        {
+            return MailboxAnswers.NoPermission("i", "file documents");
         }
 
         // Streamed literals arrive in order; small ones the parser kept in memory.
@@ -43,9 +47,22 @@ internal static class AppendHandler
                     data = new MemoryStream(message.Data.Bytes.ToArray(), writable: false);
                     owned.Add(data);
                 }
-                items.Add(new AppendItem(data, ToFlags(message.Flags), message.InternalDate ?? DateTimeOffset.UtcNow));
+                items.Add(new AppendItem(data, RightsChecks.Allowed(ToFlags(message.Flags), mailbox.Rights), message.InternalDate ?? DateTimeOffset.UtcNow));
             }
-            var result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, items, session.Actor, cancellationToken);
+            MultiAppendResult result;
+            try
+            {
+                result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, items, session.Actor, cancellationToken);
+            }
+            catch (Core.Sharing.QuotaExceededException e)
+            {
+                return MailboxAnswers.OverQuota(e.Message);
+            }
+            catch (KeyNotFoundException)
+            {
+                // Deleted, or the right revoked, since the mailbox was found: the same answer as missing.
+                return MailboxAnswers.TryCreate;
+            }
             return Completion.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {SequenceSet.Format(result.Uids)}");
         }
         finally

@@ -25,7 +25,7 @@ internal enum AllowedIn
 /// </summary>
 internal static class CommandTable
 {
-    private sealed record Entry(CommandHandler Handler, AllowedIn States, bool AllowsExpunge = true);
+    private sealed record Entry(CommandHandler Handler, AllowedIn States, bool AllowsExpunge = true, bool NeedsRead = true);
 
     private static readonly FrozenDictionary<string, Entry> Commands = new Dictionary<string, Entry>(StringComparer.Ordinal)
     {
@@ -50,8 +50,8 @@ internal static class CommandTable
         ["EXAMINE"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["APPEND"] = new(AppendHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["CHECK"] = new(NoopHandler.ExecuteAsync, AllowedIn.Selected),
-        ["CLOSE"] = new(CloseHandler.CloseAsync, AllowedIn.Selected),
-        ["UNSELECT"] = new(CloseHandler.UnselectAsync, AllowedIn.Selected),
+        ["CLOSE"] = new(CloseHandler.CloseAsync, AllowedIn.Selected, NeedsRead: false),
+        ["UNSELECT"] = new(CloseHandler.UnselectAsync, AllowedIn.Selected, NeedsRead: false),
         ["EXPUNGE"] = new(ExpungeHandler.ExecuteAsync, AllowedIn.Selected),
         ["UID EXPUNGE"] = new(ExpungeHandler.ExecuteAsync, AllowedIn.Selected),
         ["STORE"] = new(StoreHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
@@ -65,6 +65,14 @@ internal static class CommandTable
         ["MOVE"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
         ["UID MOVE"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
         ["IDLE"] = new(IdleHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["GETACL"] = new(AclHandlers.GetAclAsync, AllowedIn.SignedIn),
+        ["SETACL"] = new(AclHandlers.SetAclAsync, AllowedIn.SignedIn),
+        ["DELETEACL"] = new(AclHandlers.DeleteAclAsync, AllowedIn.SignedIn),
+        ["LISTRIGHTS"] = new(AclHandlers.ListRightsAsync, AllowedIn.SignedIn),
+        ["MYRIGHTS"] = new(AclHandlers.MyRightsAsync, AllowedIn.SignedIn),
+        ["GETQUOTA"] = new(QuotaHandlers.GetQuotaAsync, AllowedIn.SignedIn),
+        ["GETQUOTAROOT"] = new(QuotaHandlers.GetQuotaRootAsync, AllowedIn.SignedIn),
+        ["SETQUOTA"] = new(QuotaHandlers.SetQuotaAsync, AllowedIn.SignedIn),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
@@ -120,6 +128,11 @@ internal static class CommandTable
     {
         try
         {
+            // RFC 4314 §5.1.1: rights are checked on every command, so a revocation counts at once.
+            if (entry.States == AllowedIn.Selected && !await RightsChecks.RefreshAsync(session, entry.NeedsRead, cancellationToken))
+            {
+                return RightsChecks.ReadRevoked;
+            }
             return await entry.Handler(session, command, cancellationToken);
         }
         catch (DbException ex)

@@ -1,3 +1,5 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Sharing;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 using DocStore.Imap.Server;
@@ -25,14 +27,31 @@ internal static class CopyHandler
         {
             return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
         }
+        // RFC 6851 §4.1 with RFC 4314 §4: MOVE also expunges, so it needs "t" and "e" on the source.
+        if (copy.Move && !view.Rights.HasFlag(MailboxRights.DeleteMessages | MailboxRights.Expunge))
+        {
+            return MailboxAnswers.NoPermission("te", "move documents out");
+        }
         var target = await session.Backend.Mailboxes.FindAsync(session.User!, copy.Mailbox, cancellationToken);
         if (target is null)
         {
-            return Completion.No("No such mailbox; create it first.", "TRYCREATE");
+            return MailboxAnswers.TryCreate;
+        }
+        if (!target.Rights.HasFlag(MailboxRights.Insert))
+        {
+            return MailboxAnswers.NoPermission("i", "file documents");
         }
 
         var uids = view.Resolve(copy.Set, copy.Uid).Select(m => m.Message.Uid).ToList();
-        var result = uids.Count == 0 ? null : await session.Backend.Mailboxes.CopyAsync(session.User!, view.Mailbox.Id, uids, target.Id, copy.Move, session.Actor, cancellationToken);
+        CopyResult? result;
+        try
+        {
+            result = uids.Count == 0 ? null : await session.Backend.Mailboxes.CopyAsync(session.User!, view.Mailbox.Id, uids, target.Id, copy.Move, session.Actor, cancellationToken);
+        }
+        catch (QuotaExceededException e)
+        {
+            return MailboxAnswers.OverQuota(e.Message);
+        }
         if (result is null || result.Uids.Count == 0)
         {
             // RFC 9051 §6.4.7 / §6.4.8: nothing matched, nothing to do (and no COPYUID).

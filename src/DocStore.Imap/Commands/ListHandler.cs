@@ -47,10 +47,21 @@ internal static class ListHandler
             {
                 continue;
             }
+            if (listing.NoSelect)
+            {
+                // A namespace level (Shared, Users, Users/owner): browsable, not selectable.
+                WriteLsub(writer, name, null, noSelect: true, verb: "LIST");
+                continue;
+            }
             WriteList(writer, "LIST", name, listing.HasChildren, listing.Mailbox.SpecialUse, isSubscribed && subscribed is not null);
-            if (list.Return.HasFlag(ListReturnOptions.Status))
+            // RFC 5819 and RFC 8440: STATUS needs "r" (RFC 4314 §4); MYRIGHTS any right that lists it.
+            if (list.Return.HasFlag(ListReturnOptions.Status) && listing.Mailbox.Rights.HasFlag(Core.Sharing.MailboxRights.Read))
             {
                 await StatusHandler.WriteStatusAsync(session, listing.Mailbox, list.StatusItems, cancellationToken);
+            }
+            if (list.Return.HasFlag(ListReturnOptions.MyRights))
+            {
+                AclHandlers.WriteMyRights(writer, name, listing.Mailbox.Rights);
             }
         }
         return Completion.Ok("LIST completed");
@@ -63,7 +74,7 @@ internal static class ListHandler
             return Completion.Bad(error);
         }
         var pattern = lsub.Reference + lsub.Pattern;
-        var existing = (await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken)).ToDictionary(m => m.Mailbox.Name, StringComparer.Ordinal);
+        var existing = (await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken)).Where(m => !m.NoSelect).ToDictionary(m => m.Mailbox.Name, StringComparer.Ordinal);
         var subscribed = await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken);
         var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in subscribed)
@@ -91,15 +102,16 @@ internal static class ListHandler
         return Completion.Ok("LSUB completed");
     }
 
-    private static void WriteLsub(ImapResponseWriter writer, string name, MailboxListing? listing, bool noSelect)
+    private static void WriteLsub(ImapResponseWriter writer, string name, MailboxListing? listing, bool noSelect, string verb = "LSUB")
     {
         if (listing is not null && !noSelect)
         {
-            WriteList(writer, "LSUB", name, listing.HasChildren, listing.Mailbox.SpecialUse, subscribed: false);
+            WriteList(writer, verb, name, listing.HasChildren, listing.Mailbox.SpecialUse, subscribed: false);
             return;
         }
         writer.BeginUntagged();
-        writer.WriteRaw("LSUB (\\Noselect) \"/\" "u8);
+        writer.WriteAtom(verb);
+        writer.WriteRaw(string.Equals(verb, "LIST", StringComparison.Ordinal) ? " (\\Noselect \\HasChildren) \"/\" "u8 : " (\\Noselect) \"/\" "u8);
         writer.WriteMailbox(name);
         writer.WriteCrlf();
     }

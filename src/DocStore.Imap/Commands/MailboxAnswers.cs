@@ -7,6 +7,16 @@ internal static class MailboxAnswers
 {
     public static Completion NoSuchMailbox { get; } = Completion.No("No such mailbox.", "NONEXISTENT");
 
+    /// <summary>APPEND, COPY and MOVE to a mailbox that does not exist or that the user may not see: the same answer.</summary>
+    public static Completion TryCreate { get; } = Completion.No("No such mailbox; create it first.", "TRYCREATE");
+
+    /// <summary>RFC 4314 §4, RFC 5530: the user sees the mailbox but lacks the right.</summary>
+    public static Completion NoPermission(string right, string action) =>
+        Completion.No($"You lack the \"{right}\" right to {action} in this mailbox (ask its owner or an administrator).", "NOPERM");
+
+    /// <summary>RFC 9208 §4.2: a change that would take a user or a mailbox over quota.</summary>
+    public static Completion OverQuota(string reason) => Completion.No($"Over quota: {reason} Nothing was stored.", "OVERQUOTA");
+
     /// <summary>RFC 9051 §9 (seq-number): a message number past the last message is invalid.</summary>
     public static Completion SequenceOutOfRange { get; } = Completion.Bad("Message sequence number out of range.");
 
@@ -19,6 +29,8 @@ internal static class MailboxAnswers
         MailboxChange.InvalidName => Completion.No("Invalid mailbox name: no empty levels, control characters or levels over 255 characters.", "CANNOT"),
         MailboxChange.Inbox => Completion.No($"INBOX cannot be the source of {command}.", "CANNOT"),
         MailboxChange.IntoItself => Completion.No("A mailbox cannot be moved into itself.", "CANNOT"),
+        MailboxChange.NoPermission => Completion.No($"You lack the right to {command} here (RFC 4314: k on the parent to create, x on the mailbox to delete or rename).", "NOPERM"),
+        MailboxChange.OtherTree => Completion.No("RENAME keeps a mailbox in its tree (personal, Users/owner or Shared).", "CANNOT"),
         _ => Completion.No($"{command} failed.", "SERVERBUG"),
     };
 }

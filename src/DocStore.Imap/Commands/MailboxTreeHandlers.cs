@@ -95,7 +95,10 @@ internal static class MailboxTreeHandlers
     private static string Trim(string name) => name.Length > 1 ? name.TrimEnd('/') : name;
 }
 
-/// <summary>RFC 2342: personal namespace only, until sharing arrives.</summary>
+/// <summary>
+/// RFC 2342: the personal namespace (<c>""</c>), other users' (<c>Users/</c>, then the owner's
+/// name) and the shared repository (<c>Shared/</c>).
+/// </summary>
 internal static class NamespaceHandler
 {
     public static Task<Completion> ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
@@ -104,7 +107,7 @@ internal static class NamespaceHandler
         {
             return Task.FromResult(Completion.Bad(error));
         }
-        session.Writer.WriteUntagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+        session.Writer.WriteUntagged("NAMESPACE ((\"\" \"/\")) ((\"Users/\" \"/\")) ((\"Shared/\" \"/\"))");
         return Task.FromResult(Completion.Ok("NAMESPACE completed"));
     }
 }

@@ -19,6 +19,10 @@ internal static class ExpungeHandler
         {
             return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
         }
+        if (!view.Rights.HasFlag(Core.Sharing.MailboxRights.Expunge))
+        {
+            return MailboxAnswers.NoPermission("e", "expunge");
+        }
         IReadOnlyCollection<uint>? uids = expunge.Uids is null ? null : view.Resolve(expunge.Uids, byUid: true).Select(m => m.Message.Uid).ToList();
         await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, uids, session.Actor, cancellationToken);
         return Completion.Ok($"{command.Name} completed");
@@ -46,6 +50,11 @@ internal static class StoreHandler
         if (view.ReadOnly)
         {
             return Completion.No("The mailbox is read-only (EXAMINE).", "READ-ONLY");
+        }
+        // RFC 4314 §4: STORE fails only when the user may change none of the flags it names.
+        if (RightsChecks.FlagRightsMissing(store.Flags, view.Rights) is { } missing)
+        {
+            return MailboxAnswers.NoPermission(missing, "change these flags");
         }
 
         var targets = view.Resolve(store.Set, store.Uid).ToList();

@@ -1,3 +1,4 @@
+using DocStore.Core.Sharing;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 using DocStore.Imap.Server;
@@ -26,7 +27,8 @@ internal static class SelectHandler
         }
         session.Unselect();
         var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, select.Mailbox, cancellationToken);
-        if (mailbox is null)
+        // RFC 4314 §4: SELECT and EXAMINE need "r"; without it the mailbox answers as nonexistent.
+        if (mailbox is null || !mailbox.Rights.HasFlag(MailboxRights.Read))
         {
             return MailboxAnswers.NoSuchMailbox;
         }
@@ -56,14 +58,42 @@ internal static class SelectHandler
         var keywords = messages.SelectMany(m => m.Flags.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var flags = string.Join(' ', [FlagsWriter.SystemFlags, .. keywords]);
         writer.WriteUntagged($"FLAGS ({flags})");
-        writer.WriteUntaggedStatus(ImapStatus.Ok, select.ReadOnly ? "PERMANENTFLAGS ()" : $"PERMANENTFLAGS ({flags} \\*)", select.ReadOnly ? "Read-only mailbox." : "Flags permitted.");
+        var permanent = select.ReadOnly ? "" : PermanentFlags(mailbox.Rights, keywords);
+        writer.WriteUntaggedStatus(ImapStatus.Ok, $"PERMANENTFLAGS ({permanent})", permanent.Length == 0 ? "Read-only mailbox." : "Flags permitted.");
         writer.WriteUntaggedStatus(ImapStatus.Ok, $"UIDVALIDITY {mailbox.UidValidity}", "UIDs valid.");
         writer.WriteUntaggedStatus(ImapStatus.Ok, $"UIDNEXT {mailbox.UidNext}", "Predicted next UID.");
         writer.WriteUntaggedStatus(ImapStatus.Ok, $"MAILBOXID ({mailbox.ObjectId:N})", "Mailbox id.");
         session.Select(view);
-        return select.ReadOnly
-            ? Completion.Ok("EXAMINE completed", "READ-ONLY")
+        // RFC 4314 §5.2 (as Dovecot reads it): READ-WRITE when the user may change anything.
+        var writable = mailbox.Rights.HasAny(MailboxRights.Insert | MailboxRights.Expunge | MailboxRights.Write | MailboxRights.DeleteMessages | MailboxRights.Seen);
+        return select.ReadOnly || !writable
+            ? Completion.Ok($"{command.Name} completed", "READ-ONLY")
             : Completion.Ok("SELECT completed", "READ-WRITE");
+    }
+
+    /// <summary>RFC 4314 §5.1.1: PERMANENTFLAGS shows only the flags the user's rights let them set.</summary>
+    private static string PermanentFlags(MailboxRights rights, IReadOnlyList<string> keywords)
+    {
+        var write = rights.HasFlag(MailboxRights.Write);
+        var flags = new List<string>();
+        void AddIf(bool allowed, string flag)
+        {
+            if (allowed)
+            {
+                flags.Add(flag);
+            }
+        }
+        AddIf(write, @"\Answered");
+        AddIf(write, @"\Flagged");
+        AddIf(rights.HasFlag(MailboxRights.DeleteMessages), @"\Deleted");
+        AddIf(rights.HasFlag(MailboxRights.Seen), @"\Seen");
+        AddIf(write, @"\Draft");
+        if (write)
+        {
+            flags.AddRange(keywords);
+            flags.Add(@"\*");
+        }
+        return string.Join(' ', flags);
     }
 }
 
@@ -77,7 +107,8 @@ internal static class CloseHandler
             return Completion.Bad(error);
         }
         var view = session.Selected!;
-        if (!view.ReadOnly)
+        // RFC 4314 §4: without "e", CLOSE closes without expunging.
+        if (!view.ReadOnly && view.Rights.HasFlag(MailboxRights.Expunge))
         {
             await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
         }

@@ -14,7 +14,8 @@ internal static class StatusHandler
             return Completion.Bad(error);
         }
         var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, status.Mailbox, cancellationToken);
-        if (mailbox is null)
+        // RFC 4314 §4: STATUS needs "r"; without it the mailbox answers as nonexistent.
+        if (mailbox is null || !mailbox.Rights.HasFlag(Core.Sharing.MailboxRights.Read))
         {
             return MailboxAnswers.NoSuchMailbox;
         }

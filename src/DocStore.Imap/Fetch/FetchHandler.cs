@@ -32,7 +32,8 @@ internal static class FetchHandler
 
         var targets = view.Resolve(fetch.Set, fetch.Uid).ToList();
         var needed = ContentNeededBy(fetch.Items);
-        var markSeen = fetch.SetsSeen && !view.ReadOnly;
+        // RFC 4314 §4: a FETCH without the "s" right must not set \Seen.
+        var markSeen = fetch.SetsSeen && !view.ReadOnly && view.Rights.HasFlag(Core.Sharing.MailboxRights.Seen);
         var unknownEncoding = false;
 
         // The \Seen side effect for all unseen targets in one transaction, before the answers.

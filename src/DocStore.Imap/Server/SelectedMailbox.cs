@@ -16,6 +16,9 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
 
     public bool ReadOnly { get; } = readOnly;
 
+    /// <summary>The user's rights on the mailbox, read again before every selected-state command (RFC 4314 §5.1.1).</summary>
+    public Core.Sharing.MailboxRights Rights { get; set; } = mailbox.Rights;
+
     public IReadOnlyList<MessageSummary> Messages => messages;
 
     public int Count => messages.Count;

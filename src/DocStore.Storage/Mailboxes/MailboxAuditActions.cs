@@ -14,4 +14,7 @@ public static class MailboxAuditActions
     public const string Expunge = "expunge";
     public const string Copy = "copy";
     public const string Move = "move";
+    public const string AclSet = "acl-set";
+    public const string AclDelete = "acl-delete";
+    public const string QuotaSet = "quota-set";
 }

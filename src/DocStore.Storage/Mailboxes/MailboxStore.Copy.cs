@@ -14,7 +14,7 @@ public sealed partial class MailboxStore
                e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset,
                s.uid IS NOT NULL AS Seen
           FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
          WHERE e.collection_id = @collection AND e.uid = ANY(@uids)
          ORDER BY e.uid
@@ -36,7 +36,9 @@ public sealed partial class MailboxStore
             new { collection = fromMailboxId, owner = user.Id, uids = uids.Select(u => (long)u).ToArray() },
             transaction, cancellationToken: cancellationToken))).ToList();
         var pairs = new List<(uint Source, uint Target)>(sources.Count);
-        foreach (var source in sources)
+        // RFC 4314 §4: only the flags the user may set in the target are copied.
+        var targetRights = await RightsInAsync(connection, transaction, user, toMailboxId, cancellationToken);
+        foreach (var source in sources.Select(s => s.MaskedBy(targetRights)))
         {
             // One row at a time, so the UIDs the trigger hands out follow the source order (COPYUID pairs them).
             var uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry, new
@@ -65,6 +67,7 @@ public sealed partial class MailboxStore
         }
         if (sources.Count > 0)
         {
+            await EnsureQuotaAsync(connection, transaction, user.Id, toMailboxId, checkUser: false, cancellationToken);
             await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, move ? MailboxAuditActions.Move : MailboxAuditActions.Copy, fromMailboxId, null,
                 new Dictionary<string, string>(StringComparer.Ordinal)
                 {
@@ -88,5 +91,17 @@ public sealed partial class MailboxStore
         public DateTime InternalDate { get; init; }
         public short InternalDateOffset { get; init; }
         public bool Seen { get; init; }
+
+        public CopySource MaskedBy(Core.Sharing.MailboxRights rights)
+        {
+            var write = rights.HasFlag(Core.Sharing.MailboxRights.Write);
+            return new CopySource
+            {
+                Uid = Uid, DocumentId = DocumentId, Version = Version, InternalDate = InternalDate, InternalDateOffset = InternalDateOffset,
+                Answered = write && Answered, Flagged = write && Flagged, Draft = write && Draft,
+                Deleted = rights.HasFlag(Core.Sharing.MailboxRights.DeleteMessages) && Deleted,
+                Seen = rights.HasFlag(Core.Sharing.MailboxRights.Seen) && Seen,
+            };
+        }
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class MailboxStore
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
                COALESCE(t.tags, '{}') AS Keywords
           FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
           LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
          WHERE e.collection_id = @collection AND e.uid = ANY(@uids)
@@ -71,7 +71,7 @@ public sealed partial class MailboxStore
     private const string SelectExpungeable = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId
           FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'e') > 0
          WHERE e.collection_id = @collection AND e.deleted AND (@all OR e.uid = ANY(@uids))
          ORDER BY e.uid
            FOR UPDATE OF e
@@ -115,17 +115,21 @@ public sealed partial class MailboxStore
             return [];
         }
 
+        // RFC 4314 §4: \Seen needs "s", \Deleted "t", every other flag and keyword "w"; the rest is left as it is.
+        var rights = await RightsInAsync(connection, transaction, user, mailboxId, cancellationToken);
         var tags = new Dictionary<long, (List<string> After, string[] Added, string[] Removed)>();
         foreach (var row in rows.DistinctBy(r => r.DocumentId))
         {
-            var after = KeywordTags.Apply(row.Keywords, change.Operation, requested.Keywords);
+            var after = rights.HasFlag(Core.Sharing.MailboxRights.Write)
+                ? KeywordTags.Apply(row.Keywords, change.Operation, requested.Keywords)
+                : [.. row.Keywords];
             tags[row.DocumentId] = (after,
                 after.Except(row.Keywords, StringComparer.OrdinalIgnoreCase).ToArray(),
                 row.Keywords.Except(after, StringComparer.OrdinalIgnoreCase).ToArray());
         }
         var retagged = tags.Where(t => t.Value.Added.Length > 0 || t.Value.Removed.Length > 0).Select(t => t.Key).ToArray();
 
-        var results = rows.Select(r => (Row: r, Flags: r.Apply(change.Operation, requested, tags[r.DocumentId].After))).ToList();
+        var results = rows.Select(r => (Row: r, Flags: r.MaskedBy(rights, r.Apply(change.Operation, requested, tags[r.DocumentId].After)))).ToList();
         var changed = results.Where(r => !r.Row.HasSameSystemFlags(r.Flags) || retagged.Contains(r.Row.DocumentId)).ToList();
         await ApplyTagsAsync(connection, transaction, tags, cancellationToken);
 
@@ -237,6 +241,14 @@ public sealed partial class MailboxStore
 
         public bool HasSameSystemFlags(MessageFlags flags) =>
             flags.Seen == Seen && flags.Answered == Answered && flags.Flagged == Flagged && flags.Deleted == Deleted && flags.Draft == Draft;
+
+        public MessageFlags MaskedBy(Core.Sharing.MailboxRights rights, MessageFlags next)
+        {
+            var write = rights.HasFlag(Core.Sharing.MailboxRights.Write);
+            return new MessageFlags(rights.HasFlag(Core.Sharing.MailboxRights.Seen) ? next.Seen : Seen, write ? next.Answered : Answered,
+                write ? next.Flagged : Flagged, rights.HasFlag(Core.Sharing.MailboxRights.DeleteMessages) ? next.Deleted : Deleted,
+                write ? next.Draft : Draft, next.Keywords);
+        }
 
         public MessageFlags Apply(FlagOperation operation, FlagSet requested, IReadOnlyList<string> keywords)
         {

@@ -22,11 +22,12 @@ public sealed partial class MailboxStore
           LEFT JOIN entry e ON e.collection_id = c.id
           LEFT JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
-         WHERE c.id = @collection AND c.owner_id = @owner
+         WHERE c.id = @collection AND strpos(collection_rights(@collection, @owner), 'r') > 0
          GROUP BY c.id
         """;
 
-    private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND owner_id = @owner";
+    // RFC 4314 §4: APPEND and COPY need "i" on the target.
+    private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND strpos(collection_rights(@collection, @owner), 'i') > 0";
 
     private const string InsertDocument = """
         INSERT INTO document (kind, title, message_id, created_by) VALUES ('mail', @title, @messageId, @owner)
@@ -66,7 +67,7 @@ public sealed partial class MailboxStore
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
                COALESCE(t.tags, '{}') AS Keywords
           FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
           JOIN document d ON d.id = e.document_id
           JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
@@ -124,6 +125,7 @@ public sealed partial class MailboxStore
             {
                 uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, item, actor, cancellationToken));
             }
+            await EnsureQuotaAsync(connection, transaction, user.Id, mailboxId, checkUser: true, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new MultiAppendResult(uidValidity, uids);
         }

@@ -7,11 +7,11 @@ namespace DocStore.Storage.Mailboxes;
 public sealed partial class MailboxStore
 {
     private const string SelectState = """
-        SELECT uidnext AS UidNext, highestmodseq AS HighestModSeq FROM collection WHERE id = @collection AND owner_id = @owner
+        SELECT uidnext AS UidNext, highestmodseq AS HighestModSeq FROM collection WHERE id = @collection AND strpos(collection_rights(@collection, @owner), 'r') > 0
         """;
 
     private const string SelectExpungedSince = """
-        SELECT x.uid FROM expunged_entry x JOIN collection c ON c.id = x.collection_id AND c.owner_id = @owner
+        SELECT x.uid FROM expunged_entry x JOIN collection c ON c.id = x.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
          WHERE x.collection_id = @collection AND x.modseq > @modSeq
          ORDER BY x.uid
         """;

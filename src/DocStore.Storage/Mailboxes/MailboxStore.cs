@@ -3,20 +3,23 @@ using Dapper;
 using DocStore.Core.Auditing;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
+using DocStore.Core.Sharing;
 using DocStore.Storage.Auditing;
 using Npgsql;
 
 namespace DocStore.Storage.Mailboxes;
 
 /// <summary>
-/// <see cref="IMailboxStore"/> on PostgreSQL: a user's collections (<c>owner_id</c> = the user)
-/// as a tree of mailboxes, their entries as messages. This part holds the tree; the messages
+/// <see cref="IMailboxStore"/> on PostgreSQL: a user's collections (<c>owner_id</c> = the user),
+/// other users' and the shared repository's as far as the user's rights go, as trees of
+/// mailboxes, their entries as messages. This part holds the tree; the messages
 /// are in <c>MailboxStore.Messages.cs</c> and <c>MailboxStore.Flags.cs</c>.
 /// </summary>
 /// <remarks>
-/// A mailbox id of another user's collection is treated as missing: <see cref="CountAsync"/> and
-/// <see cref="AppendAsync"/> throw <see cref="KeyNotFoundException"/>, the queries answer
-/// nothing and the changes change nothing.
+/// A mailbox id of a collection the user lacks the right for is treated as missing:
+/// <see cref="CountAsync"/> and <see cref="AppendAsync"/> throw <see cref="KeyNotFoundException"/>,
+/// the queries answer nothing and the changes change nothing. Rights come from the database
+/// function <c>collection_rights</c> (migration 0004), read in the statement that acts.
 /// </remarks>
 public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailboxStore
 {
@@ -71,27 +74,34 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        return tree.Ordered.Select(n => new MailboxListing(n.Mailbox, n.HasChildren)).ToList();
+        var own = tree.Ordered.Select(n => new MailboxListing(n.Mailbox with { Rights = MailboxRights.All }, n.HasChildren));
+        return [.. own, .. await ListOthersAsync(connection, user, cancellationToken)];
     }
 
     public async Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken)
     {
-        if (!MailboxNames.TryParse(name, out var levels))
+        if (!MailboxPath.TryParse(name, out var path) || path.Levels.Length == 0)
         {
             return null;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (path.Kind != TreeKind.Personal)
+        {
+            return await FindOtherAsync(connection, user, path, cancellationToken);
+        }
         var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        return tree.Find(string.Join(MailboxNames.Delimiter, levels))?.Mailbox;
+        return tree.Find(path.Relative)?.Mailbox is { } mailbox ? mailbox with { Rights = MailboxRights.All } : null;
     }
 
     /// <summary>
     /// Creates the mailbox and its missing parents; <see cref="MailboxChange.InvalidName"/> also
-    /// for a special-use the schema does not know (RFC 6154 would say USEATTR).
+    /// for a special-use the schema does not know (RFC 6154 would say USEATTR). Outside the
+    /// personal tree it needs <c>k</c> on the nearest existing parent (RFC 4314 §4); a top-level
+    /// shared collection needs an administrator.
     /// </summary>
     public async Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken)
     {
-        if (!MailboxNames.TryParse(name, out var levels))
+        if (!MailboxPath.TryParse(name, out var path))
         {
             return MailboxChange.InvalidName;
         }
@@ -105,18 +115,32 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
             }
         }
 
-        var fullName = string.Join(MailboxNames.Delimiter, levels);
+        var levels = path.Levels;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tree = await LockAndLoadTreeAsync(connection, transaction, user.Id, cancellationToken);
+        if (await OpenTreeAsync(connection, transaction, user, path, cancellationToken) is not { } opened)
+        {
+            return MailboxChange.NotFound;
+        }
+        var (owner, tree) = opened;
+        if (levels.Length == 0)
+        {
+            return MailboxChange.AlreadyExists;
+        }
+        if (path.Kind != TreeKind.Personal
+            && await CreateRightsAsync(connection, transaction, user, path, tree, levels, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var fullName = string.Join(MailboxNames.Delimiter, levels);
         if (tree.Find(fullName) is not null)
         {
             return MailboxChange.AlreadyExists;
         }
 
-        var id = await CreatePathAsync(connection, transaction, tree, user.Id, levels, storedSpecialUse, cancellationToken);
+        var id = await CreatePathAsync(connection, transaction, tree, owner, levels, storedSpecialUse, cancellationToken);
         await RecordTreeChangeAsync(connection, transaction, actor, user.Id, MailboxAuditActions.Create, id,
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = fullName }, cancellationToken);
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = path.Visible(fullName) }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return MailboxChange.Done;
     }
@@ -125,25 +149,31 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
     /// Deletes a mailbox without children; one with children is refused with
     /// <see cref="MailboxChange.AlreadyExists"/> (RFC 9051 §6.3.5 allows refusing; the IMAP layer
     /// answers it as "has children"). Its entries are removed and their documents that no other
-    /// collection holds go to the trash.
+    /// collection holds go to the trash. Outside the personal tree it needs <c>x</c>.
     /// </summary>
     public async Task<MailboxChange> DeleteAsync(User user, string name, Actor actor, CancellationToken cancellationToken)
     {
-        if (!MailboxNames.TryParse(name, out var levels))
+        if (!MailboxPath.TryParse(name, out var path) || path.Levels.Length == 0)
         {
             return MailboxChange.NotFound;
         }
-        if (levels is [MailboxNames.Inbox])
+        var levels = path.Levels;
+        if (path.Kind == TreeKind.Personal && levels is [MailboxNames.Inbox])
         {
             return MailboxChange.Inbox;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tree = await LockAndLoadTreeAsync(connection, transaction, user.Id, cancellationToken);
-        if (tree.Find(string.Join(MailboxNames.Delimiter, levels)) is not { } node)
+        if (await OpenTreeAsync(connection, transaction, user, path, cancellationToken) is not { } opened
+            || opened.Tree.Find(string.Join(MailboxNames.Delimiter, levels)) is not { } node)
         {
             return MailboxChange.NotFound;
+        }
+        if (path.Kind != TreeKind.Personal
+            && Refusal(await RightsInAsync(connection, transaction, user, node.Mailbox.Id, cancellationToken), MailboxRights.DeleteMailbox) is { } refused)
+        {
+            return refused;
         }
         if (node.HasChildren)
         {
@@ -161,7 +191,7 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         await RecordTreeChangeAsync(connection, transaction, actor, user.Id, MailboxAuditActions.Delete, collection,
             new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["name"] = node.Mailbox.Name,
+                ["name"] = path.Visible(node.Mailbox.Name),
                 ["documents"] = documents.Length.ToString(),
                 ["trashed"] = trashed.ToString(),
             },
@@ -173,18 +203,21 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
     /// <summary>
     /// Moves one collection row; its subtree follows through <c>parent_id</c> and every UIDVALIDITY
     /// stays. Missing parents of the new name are created. Subscriptions keep their names (RFC 9051 §6.3.9).
+    /// Both names must lie in the same tree; outside the personal tree it needs <c>x</c> on the
+    /// mailbox and <c>k</c> on the new parent (RFC 4314 §4).
     /// </summary>
     public async Task<MailboxChange> RenameAsync(User user, string from, string to, Actor actor, CancellationToken cancellationToken)
     {
-        if (!MailboxNames.TryParse(from, out var fromLevels))
+        if (!MailboxPath.TryParse(from, out var fromPath) || fromPath.Levels.Length == 0)
         {
             return MailboxChange.NotFound;
         }
-        if (!MailboxNames.TryParse(to, out var toLevels))
+        if (!MailboxPath.TryParse(to, out var toPath) || toPath.Levels.Length == 0)
         {
             return MailboxChange.InvalidName;
         }
-        if (fromLevels is [MailboxNames.Inbox])
+        var (fromLevels, toLevels) = (fromPath.Levels, toPath.Levels);
+        if (fromPath.Kind == TreeKind.Personal && fromLevels is [MailboxNames.Inbox])
         {
             return MailboxChange.Inbox;
         }
@@ -193,14 +226,29 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         var toName = string.Join(MailboxNames.Delimiter, toLevels);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tree = await LockAndLoadTreeAsync(connection, transaction, user.Id, cancellationToken);
-        if (tree.Find(fromName) is not { } node)
+        if (await OpenTreeAsync(connection, transaction, user, fromPath, cancellationToken) is not { } opened
+            || opened.Tree.Find(fromName) is not { } node)
         {
             return MailboxChange.NotFound;
+        }
+        var (owner, tree) = opened;
+        if (fromPath.Kind != TreeKind.Personal
+            && Refusal(await RightsInAsync(connection, transaction, user, node.Mailbox.Id, cancellationToken), MailboxRights.DeleteMailbox) is { } refused)
+        {
+            return refused;
+        }
+        if (toPath.Kind != fromPath.Kind || !string.Equals(toPath.Owner, fromPath.Owner, StringComparison.OrdinalIgnoreCase))
+        {
+            return MailboxChange.OtherTree;
         }
         if (MailboxNames.IsInside(toName, fromName))
         {
             return MailboxChange.IntoItself;
+        }
+        if (toPath.Kind != TreeKind.Personal
+            && await CreateRightsAsync(connection, transaction, user, toPath, tree, toLevels, cancellationToken) is { } refusedTarget)
+        {
+            return refusedTarget;
         }
         if (tree.Find(toName) is not null)
         {
@@ -209,12 +257,12 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
 
         var parent = toLevels.Length == 1
             ? (long?)null
-            : await CreatePathAsync(connection, transaction, tree, user.Id, toLevels[..^1], null, cancellationToken);
+            : await CreatePathAsync(connection, transaction, tree, owner, toLevels[..^1], null, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE collection SET parent_id = @parent, name = @name WHERE id = @collection",
             new { parent, name = toLevels[^1], collection = node.Mailbox.Id }, transaction, cancellationToken: cancellationToken));
         await RecordTreeChangeAsync(connection, transaction, actor, user.Id, MailboxAuditActions.Rename, node.Mailbox.Id,
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["from"] = fromName, ["to"] = toName }, cancellationToken);
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["from"] = fromPath.Visible(fromName), ["to"] = toPath.Visible(toName) }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return MailboxChange.Done;
     }
@@ -240,14 +288,8 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         return names.ToList();
     }
 
-    private static async Task<MailboxTree> LockAndLoadTreeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long owner, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(LockUserTree, new { owner }, transaction, cancellationToken: cancellationToken));
-        return await MailboxTree.LoadAsync(connection, transaction, owner, cancellationToken);
-    }
-
     /// <summary>Creates the levels of <paramref name="levels"/> that do not exist yet; returns the id of the last.</summary>
-    private static async Task<long> CreatePathAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MailboxTree tree, long owner,
+    private static async Task<long> CreatePathAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MailboxTree tree, long? owner,
         string[] levels, string? specialUse, CancellationToken cancellationToken)
     {
         long? parent = null;

@@ -5,7 +5,7 @@ using Npgsql;
 namespace DocStore.Storage.Mailboxes;
 
 /// <summary>
-/// One user's collections, read with one query and linked in memory (a user has at most a few
+/// One tree's collections (a user's, or the shared repository's with owner null), read with one query and linked in memory (a user has at most a few
 /// thousand), so that full names are built without a recursive query per lookup.
 /// </summary>
 internal sealed class MailboxTree
@@ -14,7 +14,7 @@ internal sealed class MailboxTree
         SELECT id AS Id, object_id AS ObjectId, parent_id AS ParentId, name AS Name, special_use AS SpecialUse,
                uidvalidity AS UidValidity, uidnext AS UidNext, highestmodseq AS HighestModSeq
           FROM collection
-         WHERE owner_id = @owner
+         WHERE owner_id = @owner OR (@owner::bigint IS NULL AND owner_id IS NULL)
         """;
 
     private readonly Dictionary<string, Node> byName;
@@ -28,7 +28,7 @@ internal sealed class MailboxTree
     /// <summary>Every mailbox, parents before children: INBOX first, then siblings in ordinal order.</summary>
     public IReadOnlyList<Node> Ordered { get; }
 
-    public static async Task<MailboxTree> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long owner, CancellationToken cancellationToken)
+    public static async Task<MailboxTree> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long? owner, CancellationToken cancellationToken)
     {
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             SelectTree, new { owner }, transaction, cancellationToken: cancellationToken))).ToList();

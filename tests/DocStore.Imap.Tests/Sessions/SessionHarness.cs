@@ -177,7 +177,7 @@ internal sealed class MemoryAudit : IAuditLog
 }
 
 /// <summary>The sign-in tests never reach a mailbox: any use is a test failure.</summary>
-internal class NoMailboxes : IMailboxStore
+internal partial class NoMailboxes : IMailboxStore
 {
     protected virtual Exception Unexpected() => new NotSupportedException("these tests do not touch mailboxes");
 

@@ -1,0 +1,68 @@
+namespace DocStore.Storage.Mailboxes;
+
+/// <summary>Which tree a visible mailbox name lies in (RFC 2342 namespaces).</summary>
+internal enum TreeKind
+{
+    /// <summary>The user's own collections: names as they are, INBOX at the top.</summary>
+    Personal,
+
+    /// <summary>Another user's collections: <c>Users/owner/...</c>.</summary>
+    OtherUser,
+
+    /// <summary>The shared repository (<c>owner_id</c> NULL): <c>Shared/...</c>.</summary>
+    Shared,
+}
+
+/// <summary>
+/// A visible mailbox name split into its tree and its levels inside that tree. The one place
+/// that knows the namespace prefixes: <c>Shared/</c> and <c>Users/owner/</c>; every other name is
+/// personal, so a personal top-level collection cannot be called <c>Shared</c> or <c>Users</c>.
+/// </summary>
+internal sealed record MailboxPath(TreeKind Kind, string? Owner, string[] Levels)
+{
+    public const string SharedPrefix = "Shared";
+    public const string UsersPrefix = "Users";
+
+    /// <summary>
+    /// Splits a visible name. Levels may be empty for a namespace level itself (<c>Shared</c>,
+    /// <c>Users/bob</c>), which is no collection. False for an invalid name (see
+    /// <see cref="MailboxNames.TryParse"/>) and for <c>Users</c> without an owner.
+    /// </summary>
+    public static bool TryParse(string name, out MailboxPath path)
+    {
+        path = new MailboxPath(TreeKind.Personal, null, []);
+        if (!MailboxNames.TryParse(name, out var levels))
+        {
+            return false;
+        }
+        if (string.Equals(levels[0], SharedPrefix, StringComparison.Ordinal))
+        {
+            path = new MailboxPath(TreeKind.Shared, null, levels[1..]);
+            return true;
+        }
+        if (string.Equals(levels[0], UsersPrefix, StringComparison.Ordinal))
+        {
+            if (levels.Length < 2)
+            {
+                return false;
+            }
+            path = new MailboxPath(TreeKind.OtherUser, levels[1], levels[2..]);
+            return true;
+        }
+        path = new MailboxPath(TreeKind.Personal, null, levels);
+        return true;
+    }
+
+    /// <summary>The name inside the tree (<c>Projects/Alpha</c>).</summary>
+    public string Relative => string.Join(MailboxNames.Delimiter, Levels);
+
+    /// <summary>The visible name of a collection of a tree, given its name inside the tree.</summary>
+    public static string Visible(TreeKind kind, string? owner, string relative) => kind switch
+    {
+        TreeKind.Shared => SharedPrefix + MailboxNames.Delimiter + relative,
+        TreeKind.OtherUser => UsersPrefix + MailboxNames.Delimiter + owner + MailboxNames.Delimiter + relative,
+        _ => relative,
+    };
+
+    public string Visible(string relative) => Visible(Kind, Owner, relative);
+}
