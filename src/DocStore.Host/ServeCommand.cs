@@ -77,6 +77,7 @@ internal static class ServeCommand
             }
 
             ConfigureServices(builder.Services, database, imapOptions);
+            builder.Services.AddConsole(dataDirectory);
             var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
             var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");
             var httpPort = configuration.GetValue("Http:Port", 8080);
@@ -95,6 +96,7 @@ internal static class ServeCommand
             app.UseDocStoreWebSecurity();
             app.MapHealth();
             app.MapMe();
+            app.MapConsole();
             try
             {
                 await app.StartAsync(cancellationToken);
