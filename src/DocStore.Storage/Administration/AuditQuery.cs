@@ -47,7 +47,7 @@ public sealed class AuditQuery(NpgsqlDataSource dataSource) : IAuditQuery
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var actions = await connection.QueryAsync<string>(new CommandDefinition(
-            """SELECT DISTINCT action FROM audit ORDER BY action COLLATE "C" """, cancellationToken: cancellationToken));
+            """SELECT action FROM audit GROUP BY action ORDER BY action COLLATE "C" """, cancellationToken: cancellationToken));
         return actions.ToList();
     }
 
