@@ -84,6 +84,11 @@ internal static class ServeCommand
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(httpAddress, httpPort);
+                // The console over TLS, for browsers on other machines (its cookie is Secure).
+                if (configuration.GetValue("Http:TlsPort", 0) is > 0 and var httpsPort)
+                {
+                    kestrel.Listen(httpAddress, httpsPort, listen => listen.UseHttps(imapOptions.Certificate));
+                }
                 kestrel.Listen(imapAddress, imapOptions.Port, listen => listen.UseConnectionHandler<ImapConnectionHandler>());
                 kestrel.Listen(imapAddress, imapOptions.TlsPort, listen =>
                 {
