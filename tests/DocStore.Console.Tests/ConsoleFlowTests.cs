@@ -17,10 +17,12 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         var (context, page, errors) = await fixture.NewPageAsync();
         await using var _ = context;
         page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await FileMailAsync(3);
 
         await SignInAsync(page, "admin", fixture.AdminPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.Locator("#chart-filed svg")).ToBeVisibleAsync();
+        // Today's bar shows the mail just filed over IMAP.
+        await Expect(page.Locator("#chart-filed svg rect.bar title").Last).ToHaveTextAsync(TodayFiledSome());
         await Screenshot(page, "dashboard");
 
         // Users: add bob with the keyboard only.
@@ -118,6 +120,22 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         Assert.DoesNotContain(errors, e => e.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Files mail into the admin's INBOX over IMAPS, as a mail client would.</summary>
+    private async Task FileMailAsync(int count)
+    {
+        using var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await imap.ConnectAsync("127.0.0.1", fixture.Server.TlsPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
+        await imap.AuthenticateAsync("admin", fixture.AdminPassword);
+        for (var i = 0; i < count; i++)
+        {
+            var message = new MimeKit.MimeMessage { Subject = $"Invoice {i + 1}" };
+            message.From.Add(MimeKit.MailboxAddress.Parse("billing@example.com"));
+            message.Body = new MimeKit.TextPart("plain") { Text = $"Invoice number {i + 1}: {new string('x', 2000 * (i + 1))}" };
+            await imap.Inbox.AppendAsync(new MailKit.AppendRequest(message));
+        }
+        await imap.DisconnectAsync(quit: true);
+    }
+
     private static async Task SignInAsync(IPage page, string name, string password)
     {
         await page.GotoAsync("/");
@@ -137,6 +155,9 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{SafeName().Replace(name, "-")}.png"), FullPage = true });
     }
+
+    [GeneratedRegex(@": [1-9][0-9]*$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex TodayFiledSome();
 
     [GeneratedRegex("[^a-z0-9-]", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SafeName();

@@ -2,7 +2,7 @@
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 480;
 const HEIGHT = 160;
-const PAD = { left: 48, right: 8, top: 10, bottom: 22 };
+const PAD = { left: 66, right: 8, top: 10, bottom: 22 };
 
 function el(tag, attributes = {}, text) {
   const node = document.createElementNS(SVG, tag);
