@@ -126,6 +126,10 @@ public sealed class ConsoleSessionTests : IClassFixture<FreshServer>
         Assert.Contains("Wrong user name or password", wrong.Detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.StatusCode);
         Assert.Contains("application/json", await notJson.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The console's sign-in is IMAP's: the same check, the same audit line (and the same throttle).
+        using var admin = ConsoleApiClient.WithBasic(Port, "admin", fixture.AdminPassword);
+        var failures = (await admin.GetAsync("api/audit?action=login-failed&user=admin")).GetProperty("items").EnumerateArray();
+        Assert.Contains(failures, f => f.GetProperty("address").GetString() == "127.0.0.1");
     }
 
     [Theory]
