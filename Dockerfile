@@ -1,4 +1,4 @@
-# DocStore in a container: IMAP 143, IMAPS 993, HTTP 8080. The compose file runs it against
+# DocStore in a container: IMAP 143, IMAPS 993, HTTP 8080, the console over HTTPS 8443. The compose file runs it against
 # its own PostgreSQL; run alone (no ConnectionStrings__DocStore) it starts the embedded one.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -17,9 +17,10 @@ ENV DOCSTORE__DataDirectory=/data \
     DOCSTORE__Imap__TlsPort=993 \
     DOCSTORE__Imap__AllowInsecureAuthOnLoopback=false \
     DOCSTORE__Http__BindAddress=0.0.0.0 \
-    DOCSTORE__Http__Port=8080
+    DOCSTORE__Http__Port=8080 \
+    DOCSTORE__Http__TlsPort=8443
 VOLUME /data
-EXPOSE 143 993 8080
+EXPOSE 143 993 8080 8443
 HEALTHCHECK --interval=30s --timeout=5s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
 ENTRYPOINT ["dotnet", "docstore.dll"]
 CMD ["serve"]

@@ -77,12 +77,18 @@ internal static class ServeCommand
             }
 
             ConfigureServices(builder.Services, database, imapOptions);
+            builder.Services.AddConsole(dataDirectory);
             var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
             var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");
             var httpPort = configuration.GetValue("Http:Port", 8080);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(httpAddress, httpPort);
+                // The console over TLS, for browsers on other machines (its cookie is Secure).
+                if (configuration.GetValue("Http:TlsPort", 0) is > 0 and var httpsPort)
+                {
+                    kestrel.Listen(httpAddress, httpsPort, listen => listen.UseHttps(imapOptions.Certificate));
+                }
                 kestrel.Listen(imapAddress, imapOptions.Port, listen => listen.UseConnectionHandler<ImapConnectionHandler>());
                 kestrel.Listen(imapAddress, imapOptions.TlsPort, listen =>
                 {
@@ -95,6 +101,7 @@ internal static class ServeCommand
             app.UseDocStoreWebSecurity();
             app.MapHealth();
             app.MapMe();
+            app.MapConsole();
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace DocStore.Storage.Principals;
 
 /// <summary>Users in the <c>principal</c> table, with their personal collections.</summary>
-public sealed class UserStore(NpgsqlDataSource dataSource) : IUserStore
+public sealed partial class UserStore(NpgsqlDataSource dataSource) : IUserStore
 {
     /// <summary>The collections every new user starts with, and their RFC 6154 special-use.</summary>
     public static readonly IReadOnlyList<(string Name, string? SpecialUse)> DefaultCollections =

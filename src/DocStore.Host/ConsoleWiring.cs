@@ -1,0 +1,28 @@
+using DocStore.Core.Administration;
+using DocStore.Storage.Administration;
+using DocStore.Storage.Principals;
+using DocStore.Web.Console;
+
+namespace DocStore.Host;
+
+/// <summary>The web console's services on PostgreSQL, and its routes.</summary>
+internal static class ConsoleWiring
+{
+    public static IServiceCollection AddConsole(this IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton<IWebSessionStore, WebSessionStore>();
+        services.AddSingleton<IUserProfileStore, UserStore>();
+        services.AddSingleton<IAuditQuery, AuditQuery>();
+        services.AddSingleton<SystemStatistics>();
+        services.AddSingleton<ISystemStatistics>(sp => sp.GetRequiredService<SystemStatistics>());
+        services.AddSingleton<ICollectionDirectory>(sp => sp.GetRequiredService<SystemStatistics>());
+        services.AddDocStoreConsole(Path.Combine(dataDirectory, "keys"));
+        return services;
+    }
+
+    public static WebApplication MapConsole(this WebApplication app)
+    {
+        app.MapDocStoreConsole();
+        return app;
+    }
+}

@@ -1,0 +1,139 @@
+// A user's collection tree (the folders their mail client shows): create, rename or move, delete.
+// Administrators pick whose tree; everyone else sees their own.
+import { h, clear, bytes, notice, field } from '../dom.js';
+import { get, post, patch, del, query } from '../api.js';
+
+const SPECIAL_USES = ['', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\All'];
+
+export function render(main, { session }) {
+  let owner = session.name;
+  let selected = null;
+  const status = h('div', { 'aria-live': 'polite' });
+  const tree = h('div', { class: 'tree-panel' });
+  const detail = h('div', { class: 'detail-panel', 'aria-live': 'polite' });
+  const picker = h('div');
+  main.append(picker, createForm(), status, h('div', { class: 'split' }, tree, detail));
+  if (session.isAdmin) ownerPicker();
+  load();
+
+  function say(kind, text) {
+    clear(status).append(notice(kind, text));
+  }
+
+  async function ownerPicker() {
+    const select = h('select', { name: 'owner', id: 'owner' });
+    for (const u of await get('/api/users')) select.append(h('option', { value: u.name, selected: u.name === owner, text: u.name }));
+    select.addEventListener('change', () => {
+      owner = select.value;
+      selected = null;
+      load();
+    });
+    picker.append(field('Whose collections', select));
+  }
+
+  async function load() {
+    try {
+      const result = await get(`/api/collections${query({ user: owner })}`);
+      drawTree(result.collections);
+      const again = result.collections.find((c) => c.id === selected?.id);
+      drawDetail(again ?? null);
+    } catch (error) {
+      clear(tree).append(notice('error', error.message));
+    }
+  }
+
+  function drawTree(collections) {
+    const children = new Map();
+    for (const c of collections) {
+      const key = c.parentId ?? 0;
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(c);
+    }
+    const list = (parent) => h('ul', {}, (children.get(parent) ?? []).map((c) => h('li', {},
+      h('button', {
+        type: 'button',
+        class: 'node',
+        'data-collection': c.name,
+        'aria-pressed': selected?.id === c.id ? 'true' : 'false',
+        onclick: () => drawDetail(c),
+      }, c.leaf, c.specialUse ? h('span', { class: 'badge', text: c.specialUse }) : null, h('span', { class: 'count', text: ` ${c.documents}` })),
+      children.has(c.id) ? list(c.id) : null)));
+    clear(tree).append(h('h2', { text: `${owner}'s collections` }), h('nav', { 'aria-label': 'Collection tree', class: 'tree' }, list(0)));
+  }
+
+  function drawDetail(collection) {
+    selected = collection;
+    for (const button of tree.querySelectorAll('button.node')) {
+      button.setAttribute('aria-pressed', collection && button.dataset.collection === collection.name ? 'true' : 'false');
+    }
+    if (!collection) {
+      clear(detail).append(h('p', { class: 'hint', text: 'Choose a collection to rename, move or delete it.' }));
+      return;
+    }
+    const newName = h('input', { name: 'newName', value: collection.name, required: true });
+    const rename = h('form', { class: 'inline-form', id: 'rename-collection' },
+      field('New full name (rename, or move with a new path)', newName),
+      h('button', { type: 'submit', text: 'Rename or move' }));
+    rename.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        await patch(`/api/collections/${collection.id}`, { name: newName.value.trim() });
+        say('ok', `Renamed ${collection.name} to ${newName.value.trim()}.`);
+        await load();
+      } catch (error) {
+        say('error', error.message);
+      }
+    });
+    const remove = h('button', {
+      type: 'button',
+      class: 'danger',
+      text: 'Delete collection',
+      onclick: async () => {
+        if (!confirm(`Delete ${collection.name}? Its documents that are in no other collection go to the trash.`)) return;
+        try {
+          await del(`/api/collections/${collection.id}`);
+          say('ok', `Deleted ${collection.name}; its documents held nowhere else are in the trash.`);
+          selected = null;
+          await load();
+        } catch (error) {
+          say('error', error.message);
+        }
+      },
+    });
+    clear(detail).append(
+      h('h2', { text: collection.name }),
+      h('dl', {},
+        h('dt', { text: 'Id' }), h('dd', { text: String(collection.id) }),
+        h('dt', { text: 'Special use' }), h('dd', { text: collection.specialUse ?? 'none' }),
+        h('dt', { text: 'Documents' }), h('dd', { text: String(collection.documents) }),
+        h('dt', { text: 'Size' }), h('dd', { text: bytes(collection.size) })),
+      rename,
+      remove,
+      h('h3', { text: 'Rights' }),
+      h('p', { class: 'placeholder', text: 'Sharing and the rights editor (RFC 4314 rights in words) arrive with sharing (issue #7); retention and quota with it.' }));
+  }
+
+  function createForm() {
+    const name = h('input', { name: 'name', required: true, placeholder: 'Projects/Alpha', autocomplete: 'off' });
+    const special = h('select', { name: 'specialUse' }, SPECIAL_USES.map((s) => h('option', { value: s, text: s || 'none' })));
+    const form = h('form', { class: 'inline-form', id: 'create-collection', 'aria-labelledby': 'create-title' },
+      h('h2', { id: 'create-title', text: 'New collection' }),
+      h('div', { class: 'row' },
+        field('Full name', name, 'levels separated by /; missing parents are created'),
+        field('Special use', special)),
+      h('button', { type: 'submit', class: 'primary', text: 'Create' }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const created = await post('/api/collections', { name: name.value.trim(), specialUse: special.value || null, user: owner });
+        form.reset();
+        say('ok', `Created ${created.name} for ${created.owner}.`);
+        selected = { id: created.id };
+        await load();
+      } catch (error) {
+        say('error', error.message);
+      }
+    });
+    return form;
+  }
+}

@@ -1,0 +1,97 @@
+// Users: the list, adding one, and an edit dialog (display name, administrator, disabled, new password).
+import { h, clear, when, notice, field } from '../dom.js';
+import { get, post, patch } from '../api.js';
+
+export function render(main, { session }) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const table = h('div');
+  main.append(addForm(), status, table);
+  load();
+
+  async function load() {
+    try {
+      const users = await get('/api/users');
+      clear(table).append(h('table', { id: 'users-table' },
+        h('caption', { text: `${users.length} users` }),
+        h('thead', {}, h('tr', {}, ['Name', 'Display name', 'Role', 'State', 'Created', ''].map((c) => h('th', { scope: 'col', text: c })))),
+        h('tbody', {}, users.map((u) => h('tr', { 'data-user': u.name },
+          h('td', { text: u.name }),
+          h('td', { text: u.displayName ?? '' }),
+          h('td', { text: u.isAdmin ? 'administrator' : 'user' }),
+          h('td', { text: u.disabled ? 'disabled' : 'active' }),
+          h('td', { text: when(u.createdAt) }),
+          h('td', {}, h('button', { type: 'button', onclick: () => edit(u), 'aria-label': `Edit ${u.name}`, text: 'Edit' })))))));
+    } catch (error) {
+      clear(table).append(notice('error', error.message));
+    }
+  }
+
+  function say(kind, text) {
+    clear(status).append(notice(kind, text));
+  }
+
+  function addForm() {
+    const name = h('input', { name: 'name', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9][A-Za-z0-9._@\\-]{0,127}' });
+    const displayName = h('input', { name: 'displayName', autocomplete: 'off' });
+    const password = h('input', { name: 'password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
+    const admin = h('input', { name: 'isAdmin', type: 'checkbox' });
+    const form = h('form', { class: 'inline-form', id: 'add-user', 'aria-labelledby': 'add-user-title' },
+      h('h2', { id: 'add-user-title', text: 'Add a user' }),
+      h('div', { class: 'row' },
+        field('User name', name, 'letters, digits, . _ @ -'),
+        field('Display name', displayName),
+        field('Password', password, 'at least 8 characters'),
+        h('div', { class: 'field checkbox' }, h('label', {}, admin, ' Administrator'))),
+      h('button', { type: 'submit', class: 'primary', text: 'Add user' }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const user = await post('/api/users', { name: name.value.trim(), displayName: displayName.value, password: password.value, isAdmin: admin.checked });
+        form.reset();
+        say('ok', `Added ${user.name}, with the collections INBOX, Sent, Drafts, Trash, Junk and Archive.`);
+        await load();
+        name.focus();
+      } catch (error) {
+        say('error', error.message);
+      }
+    });
+    return form;
+  }
+
+  function edit(user) {
+    const displayName = h('input', { name: 'displayName', value: user.displayName ?? '' });
+    const admin = h('input', { name: 'isAdmin', type: 'checkbox', checked: user.isAdmin });
+    const disabled = h('input', { name: 'disabled', type: 'checkbox', checked: user.disabled });
+    const password = h('input', { name: 'password', type: 'password', minlength: 8, autocomplete: 'new-password' });
+    const message = h('div', { 'aria-live': 'assertive' });
+    const self = user.name.toLowerCase() === session.name.toLowerCase();
+    const dialog = h('dialog', { 'aria-labelledby': 'edit-title' },
+      h('form', { method: 'dialog' },
+        h('h2', { id: 'edit-title', text: `Edit ${user.name}` }),
+        field('Display name', displayName),
+        h('div', { class: 'field checkbox' }, h('label', {}, admin, ' Administrator')),
+        h('div', { class: 'field checkbox' }, h('label', {}, disabled, ' Disabled (cannot sign in; documents stay)')),
+        self ? h('p', { class: 'hint', text: 'You cannot disable yourself or remove your own administrator right.' }) : null,
+        field('New password', password, 'leave empty to keep the password; a new one signs the user out of the console'),
+        message,
+        h('div', { class: 'buttons' },
+          h('button', { type: 'submit', class: 'primary', value: 'save', text: 'Save' }),
+          h('button', { type: 'button', onclick: () => dialog.close(), text: 'Cancel' }))));
+    dialog.querySelector('form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        await patch(`/api/users/${encodeURIComponent(user.name)}`, { displayName: displayName.value, isAdmin: admin.checked, disabled: disabled.checked });
+        if (password.value) await post(`/api/users/${encodeURIComponent(user.name)}/password`, { password: password.value });
+        dialog.close();
+        say('ok', `Saved ${user.name}.`);
+        await load();
+      } catch (error) {
+        clear(message).append(notice('error', error.message));
+      }
+    });
+    dialog.addEventListener('close', () => dialog.remove());
+    main.append(dialog);
+    dialog.showModal();
+    displayName.focus();
+  }
+}
