@@ -1,7 +1,15 @@
+using System.Diagnostics;
+
 namespace DocStore.Web.Console;
 
-/// <summary>When this node started, for the uptime the dashboard shows.</summary>
-public sealed class ConsoleClock(TimeProvider time)
+/// <summary>When this node's process started, for the uptime the dashboard shows.</summary>
+public sealed class ConsoleClock
 {
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    public DateTimeOffset StartedAt { get; } = CurrentProcessStart();
+
+    private static DateTimeOffset CurrentProcessStart()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+    }
 }

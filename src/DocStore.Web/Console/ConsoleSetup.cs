@@ -55,11 +55,10 @@ public static class ConsoleSetup
         return endpoints;
     }
 
-    private sealed class Pipeline(ConsoleClock clock, ILogger<ConsoleClock> logger) : IStartupFilter
+    private sealed class Pipeline(ILogger<Pipeline> logger) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            logger.LogDebug("Console pipeline configured at {Started}", clock.StartedAt);
             app.UseMiddleware<SecurityHeaders>();
             app.UseMiddleware<ApiStatusPages>();
             app.UseMiddleware<AntiForgery>();

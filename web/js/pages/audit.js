@@ -46,14 +46,14 @@ export function render(main) {
       }
       for (const e of page.items) {
         body.append(h('tr', {},
-          h('td', { text: when(e.at) }),
+          h('td', { class: 'nowrap', text: when(e.at) }),
           h('td', { text: e.user ?? '' }),
           h('td', { text: e.action }),
           h('td', { text: e.collectionId ?? '' }),
           h('td', { text: e.documentId ?? '' }),
           h('td', { text: e.address ?? '' }),
-          h('td', { text: e.client ?? '' }),
-          h('td', { text: e.details ? Object.entries(e.details).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : '' })));
+          h('td', { class: 'client', text: e.client ?? '' }),
+          h('td', { class: 'details', text: e.details ? Object.entries(e.details).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : '' })));
       }
       if (!older && page.items.length === 0) results.append(h('p', { text: 'No entries match.' }));
       next = page.nextBefore;
