@@ -1,0 +1,117 @@
+using System.Text;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace DocStore.Search.Indexing;
+
+/// <summary>
+/// Exact case-insensitive substring search with a positional trigram index.
+/// Text is case-folded the way <see cref="StringComparison.OrdinalIgnoreCase"/> folds it
+/// (invariant simple upper-casing) and cut into overlapping trigrams of code points, each at its
+/// own position, every value padded with two <see cref="Pad"/> code points so that every
+/// position starts a trigram. Then a needle of three or more code points occurs at position p
+/// exactly when its trigrams occur at p, p+1, ...: a phrase query with slop 0 over trigrams that
+/// cover the needle answers "contains" exactly, with no candidate verification and no stored
+/// text. A needle of one or two code points is a prefix of the trigram at each of its
+/// occurrences: a prefix query.
+/// </summary>
+internal static class Trigrams
+{
+    /// <summary>U+10FFFF, a noncharacter no needle contains: the end of every value.</summary>
+    public const string Pad = "\U0010FFFF";
+
+    public static FieldType FieldType { get; } = CreateFieldType();
+
+    public static string Fold(string text) => text.ToUpperInvariant();
+
+    /// <summary>The code points of the folded text, each as a string (a surrogate pair stays whole).</summary>
+    public static List<string> CodePoints(string folded)
+    {
+        var points = new List<string>(folded.Length);
+        foreach (var rune in folded.EnumerateRunes())
+        {
+            points.Add(rune.ToString());
+        }
+        return points;
+    }
+
+    /// <summary>The query for "some value of <paramref name="field"/> contains <paramref name="needle"/>"; the needle is not empty.</summary>
+    public static Query Contains(string field, string needle)
+    {
+        var points = CodePoints(Fold(needle));
+        if (points.Count < 3)
+        {
+            return new PrefixQuery(new Term(field, string.Concat(points)));
+        }
+        var phrase = new PhraseQuery();
+        var last = points.Count - 3;
+        // Non-overlapping trigrams (and the last one) cover every code point of the needle.
+        for (var i = 0; i <= last; i = i == last ? last + 1 : Math.Min(i + 3, last))
+        {
+            phrase.Add(new Term(field, points[i] + points[i + 1] + points[i + 2]), i);
+        }
+        return phrase;
+    }
+
+    private static FieldType CreateFieldType()
+    {
+        var type = new FieldType
+        {
+            IsIndexed = true,
+            IsTokenized = true,
+            IsStored = false,
+            OmitNorms = true,
+            IndexOptions = IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+        };
+        type.Freeze();
+        return type;
+    }
+
+    /// <summary>The trigrams of several values of one field, each value padded, positions running on.</summary>
+    public sealed class Stream : TokenStream
+    {
+        private readonly IReadOnlyList<string> values;
+        private readonly ICharTermAttribute term;
+        private readonly StringBuilder buffer = new();
+        private int value;
+        private List<string> points = [];
+        private int index;
+
+        public Stream(IReadOnlyList<string> values)
+        {
+            this.values = values;
+            term = AddAttribute<ICharTermAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            ClearAttributes();
+            while (index + 2 >= points.Count)
+            {
+                if (value >= values.Count)
+                {
+                    return false;
+                }
+                points = CodePoints(Fold(values[value++]));
+                points.Add(Pad);
+                points.Add(Pad);
+                index = 0;
+            }
+            buffer.Clear().Append(points[index]).Append(points[index + 1]).Append(points[index + 2]);
+            term.SetEmpty().Append(buffer);
+            index++;
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            value = 0;
+            index = 0;
+            points = [];
+        }
+    }
+}
