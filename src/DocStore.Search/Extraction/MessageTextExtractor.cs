@@ -15,6 +15,10 @@ public static class MessageTextExtractor
     // MIME depth limit of DESIGN.md: deeper nesting is not followed.
     private const int MaxDepth = 100;
 
+    // Mail in windows-1252, ISO-8859-15, KOI8-R, Shift_JIS, ... : .NET knows only the Unicode
+    // encodings and Latin-1 until the code-page provider is registered (once per process).
+    static MessageTextExtractor() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     public static ExtractedText Extract(ReadOnlyMemory<byte> bytes, ILogger? logger = null)
     {
         using var stream = new ReadOnlyMemoryStream(bytes);
