@@ -36,12 +36,16 @@ public static class MessageTextExtractor
         {
             try
             {
+                if (part is TextPart { FileName: { } textFileName })
+                {
+                    body.Append(textFileName).Append('\n');
+                }
                 switch (part)
                 {
                     case TextPart text when text.IsHtml:
                         body.Append(HtmlText.ToText(text.Text)).Append('\n');
                         break;
-                    case TextPart text when text.ContentType.IsMimeType("text", "rtf") || text.ContentType.IsMimeType("text", "richtext"):
+                    case TextPart text when text.IsRichText:
                         body.Append(RtfText.ToText(text.Text)).Append('\n');
                         break;
                     case TextPart text:
