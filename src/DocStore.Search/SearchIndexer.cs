@@ -11,13 +11,14 @@ namespace DocStore.Search;
 /// transaction can commit a lower seq after a higher one is already visible: reading "seq >
 /// mark" alone would skip it for ever. The indexer therefore indexes every visible row past the
 /// mark at once (searches see it within one poll), but advances the committed mark only through
-/// a barrier: it reads the sequence's last allocated value L, then a new snapshot's xmax X (every
-/// transaction that drew a seq up to L had its transaction id before that: DocStore writes the
-/// document, version and entry before the change row). Once the oldest running transaction is
-/// X or later, every row up to L is committed or never will be; the indexer reads (mark, L] once
-/// more for anything it has not seen, and commits the index with mark = L. After a crash it
-/// starts again from the committed mark; versions already in the index are skipped, so nothing
-/// is lost and nothing is indexed twice.
+/// a barrier: it reads the sequence's last allocated value L, then the server's clock T. Every
+/// transaction that drew a seq up to L began before T. Once no transaction that began before T
+/// is open (pg_stat_activity), every row up to L is committed or never will be; the indexer
+/// reads (mark, L] once more for anything it has not seen, and commits the index with mark = L
+/// in the same Lucene commit. After a crash it starts again from the committed mark; versions
+/// already in the index are skipped, so nothing is lost and nothing is indexed twice. (An xid
+/// horizon, pg_snapshot_xmin, would need the xid to be assigned before the seq is drawn, which
+/// PostgreSQL does not promise within one INSERT; transaction start times have no such gap.)
 /// </summary>
 public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptions options, ILogger<SearchIndexer> logger) : BackgroundService
 {
@@ -65,7 +66,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
     {
         var read = index.Mark;
         var seen = new HashSet<long>();
-        (long Seq, ulong Xmax)? barrier = null;
+        (long Seq, DateTime Clock)? barrier = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var rows = await feed.ChangesAsync(read, long.MaxValue, options.BatchSize, cancellationToken);
@@ -83,10 +84,10 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 Interlocked.Exchange(ref lastSeq, last);
                 if (last > index.Mark)
                 {
-                    barrier = (last, await feed.NextTransactionIdAsync(cancellationToken));
+                    barrier = (last, await feed.ServerClockAsync(cancellationToken));
                 }
             }
-            else if (await feed.OldestRunningTransactionIdAsync(cancellationToken) >= barrier.Value.Xmax)
+            else if (!await feed.AnyTransactionStartedBeforeAsync(barrier.Value.Clock, cancellationToken))
             {
                 var upTo = barrier.Value.Seq;
                 for (var after = index.Mark; ;)
@@ -110,6 +111,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             {
                 index.Commit(index.Mark);
             }
+            LastError = null;
             if (!busy)
             {
                 await Task.Delay(options.PollInterval, cancellationToken);

@@ -37,8 +37,8 @@ public readonly record struct DocumentChange(long Seq, long DocumentId);
 
 /// <summary>
 /// What the indexer reads from the source of truth: the change feed, the versions of a document,
-/// and the transaction horizon it needs to advance its high-water mark without skipping a change
-/// whose transaction commits late.
+/// and the horizon of running transactions it needs to advance its high-water mark without
+/// skipping a change whose transaction commits late.
 /// </summary>
 public interface ISearchFeed
 {
@@ -48,11 +48,11 @@ public interface ISearchFeed
     /// <summary>The last sequence number handed out to any change row, committed or not (0 when none).</summary>
     Task<long> LastAllocatedSeqAsync(CancellationToken cancellationToken);
 
-    /// <summary>The first transaction id not yet started (<c>pg_snapshot_xmax</c> of a new snapshot).</summary>
-    Task<ulong> NextTransactionIdAsync(CancellationToken cancellationToken);
+    /// <summary>The database server's clock now.</summary>
+    Task<DateTime> ServerClockAsync(CancellationToken cancellationToken);
 
-    /// <summary>The oldest transaction id still running (<c>pg_snapshot_xmin</c> of a new snapshot).</summary>
-    Task<ulong> OldestRunningTransactionIdAsync(CancellationToken cancellationToken);
+    /// <summary>Whether a transaction of this database that began before <paramref name="instant"/> (server clock) is still open.</summary>
+    Task<bool> AnyTransactionStartedBeforeAsync(DateTime instant, CancellationToken cancellationToken);
 
     /// <summary>The version numbers of the documents.</summary>
     Task<IReadOnlyList<DocumentVersion>> VersionsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken);

@@ -17,9 +17,12 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
     // The identity sequence is not transactional: its last value counts rows not yet committed.
     private const string SelectLastSeq = "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('change', 'seq')::regclass), 0)";
 
-    private const string SelectXmax = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
-
-    private const string SelectXmin = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    // Client sessions only: autovacuum and other databases on the cluster do not hold change rows.
+    private const string SelectOpenTransactions = """
+        SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                        WHERE datname = current_database() AND backend_type = 'client backend'
+                          AND pid <> pg_backend_pid() AND xact_start < @instant)
+        """;
 
     private const string SelectVersions = """
         SELECT document_id AS DocumentId, number AS Version FROM version WHERE document_id = ANY(@documents) ORDER BY document_id, number
@@ -42,9 +45,17 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
 
     public Task<long> LastAllocatedSeqAsync(CancellationToken cancellationToken) => ScalarAsync(SelectLastSeq, cancellationToken);
 
-    public async Task<ulong> NextTransactionIdAsync(CancellationToken cancellationToken) => (ulong)await ScalarAsync(SelectXmax, cancellationToken);
+    public async Task<DateTime> ServerClockAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: cancellationToken));
+    }
 
-    public async Task<ulong> OldestRunningTransactionIdAsync(CancellationToken cancellationToken) => (ulong)await ScalarAsync(SelectXmin, cancellationToken);
+    public async Task<bool> AnyTransactionStartedBeforeAsync(DateTime instant, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SelectOpenTransactions, new { instant }, cancellationToken: cancellationToken));
+    }
 
     public async Task<IReadOnlyList<DocumentVersion>> VersionsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken)
     {
