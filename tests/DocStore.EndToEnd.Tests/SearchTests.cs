@@ -76,6 +76,38 @@ public sealed class SearchTests(FreshServer fixture, Xunit.Abstractions.ITestOut
     }
 
     [Fact]
+    public async Task Reindex_rebuilds_a_lost_index_with_progress_and_status_shows_no_lag()
+    {
+        using var directory = new ScratchDirectory("docstore-e2e-");
+        var ports = (DocStoreProcess.FreePort(), DocStoreProcess.FreePort(), DocStoreProcess.FreePort());
+        var first = await DocStoreProcess.StartAsync(directory.Path, ports: ports);
+        var password = first.PrintedAdminPassword!;
+        using (var client = await ImapClients.ConnectAsync(first.TlsPort, SecureSocketOptions.SslOnConnect))
+        {
+            await client.AuthenticateAsync("admin", password);
+            await client.Inbox.AppendAsync(WithPdf("Rebuilt", "Reindexer", "Wiederaufbau"));
+        }
+        var refused = await DocStoreProcess.RunAsync(null, "reindex", "--data-dir", directory.Path);
+        await first.TerminateAsync();
+        Directory.Delete(Path.Combine(directory.Path, "index"), recursive: true);
+
+        var (code, output) = await DocStoreProcess.RunAsync(null, "reindex", "--data-dir", directory.Path);
+        var status = await DocStoreProcess.RunAsync(null, "status", "--data-dir", directory.Path);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Stop the server", refused.Output, StringComparison.Ordinal);
+        Assert.True(code == 0, output);
+        Assert.Contains("Indexed 1 versions", output, StringComparison.Ordinal);
+        Assert.Contains("1/1 100", output, StringComparison.Ordinal);
+        Assert.Contains("Index:         1 versions, 0 changes behind", status.Output, StringComparison.Ordinal);
+        await using var second = await DocStoreProcess.StartAsync(directory.Path, ports: ports);
+        using var reader = await ImapClients.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        await reader.AuthenticateAsync("admin", password);
+        await reader.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Single(await reader.Inbox.SearchAsync(SearchQuery.BodyContains("wiederaufbau")));
+    }
+
+    [Fact]
     public async Task Killing_DocStore_while_it_indexes_loses_nothing_and_indexes_nothing_twice()
     {
         using var directory = new ScratchDirectory("docstore-e2e-");
