@@ -126,10 +126,14 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             return;
         }
         var versions = await feed.VersionsAsync(rows.Select(r => r.DocumentId).Distinct().ToList(), cancellationToken);
-        foreach (var version in versions.Where(v => !index.Contains(v)))
+        // Extraction and Lucene's inversion are CPU work: one worker per core (IndexWriter is thread-safe).
+        foreach (var chunk in versions.Where(v => !index.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
         {
-            Interlocked.Add(ref failedParts, await IndexOneAsync(index, feed, version, logger, cancellationToken));
-            Interlocked.Increment(ref indexedSinceStart);
+            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (version, token) =>
+            {
+                Interlocked.Add(ref failedParts, await IndexOneAsync(index, feed, version, logger, token));
+                Interlocked.Increment(ref indexedSinceStart);
+            });
             if (index.Uncommitted >= options.CommitEvery)
             {
                 index.Commit(index.Mark);

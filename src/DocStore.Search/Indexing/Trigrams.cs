@@ -1,4 +1,3 @@
-using System.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
@@ -27,13 +26,13 @@ internal static class Trigrams
 
     public static string Fold(string text) => text.ToUpperInvariant();
 
-    /// <summary>The code points of the folded text, each as a string (a surrogate pair stays whole).</summary>
+    /// <summary>The code points of the folded text, each as a string: a surrogate pair stays whole (as in <see cref="Stream"/>).</summary>
     public static List<string> CodePoints(string folded)
     {
         var points = new List<string>(folded.Length);
-        foreach (var rune in folded.EnumerateRunes())
+        for (var i = 0; i < folded.Length; i += char.IsSurrogatePair(folded, i) ? 2 : 1)
         {
-            points.Add(rune.ToString());
+            points.Add(folded.Substring(i, char.IsSurrogatePair(folded, i) ? 2 : 1));
         }
         return points;
     }
@@ -70,14 +69,20 @@ internal static class Trigrams
         return type;
     }
 
-    /// <summary>The trigrams of several values of one field, each value padded, positions running on.</summary>
+    /// <summary>
+    /// The trigrams of several values of one field, each value padded, positions running on.
+    /// Written into the term buffer directly: a body of 50,000 characters makes 50,000 tokens,
+    /// and a string per code point would cost more than Lucene's own work.
+    /// </summary>
     public sealed class Stream : TokenStream
     {
         private readonly IReadOnlyList<string> values;
         private readonly ICharTermAttribute term;
-        private readonly StringBuilder buffer = new();
         private int value;
-        private List<string> points = [];
+        private string text = "";
+        // Start offset of each code point (only when the text has surrogate pairs; else offset = index).
+        private List<int>? starts;
+        private int count;
         private int index;
 
         public Stream(IReadOnlyList<string> values)
@@ -89,19 +94,38 @@ internal static class Trigrams
         public override bool IncrementToken()
         {
             ClearAttributes();
-            while (index + 2 >= points.Count)
+            // Every code point starts a trigram; the last two end in padding.
+            while (index >= count)
             {
                 if (value >= values.Count)
                 {
                     return false;
                 }
-                points = CodePoints(Fold(values[value++]));
-                points.Add(Pad);
-                points.Add(Pad);
-                index = 0;
+                Load(Fold(values[value++]));
             }
-            buffer.Clear().Append(points[index]).Append(points[index + 1]).Append(points[index + 2]);
-            term.SetEmpty().Append(buffer);
+            var buffer = term.ResizeBuffer(12);
+            var length = 0;
+            for (var k = index; k < index + 3; k++)
+            {
+                if (k >= count)
+                {
+                    buffer[length++] = Pad[0];
+                    buffer[length++] = Pad[1];
+                }
+                else if (starts is null)
+                {
+                    buffer[length++] = text[k];
+                }
+                else
+                {
+                    var end = k + 1 < count ? starts[k + 1] : text.Length;
+                    for (var c = starts[k]; c < end; c++)
+                    {
+                        buffer[length++] = text[c];
+                    }
+                }
+            }
+            term.Length = length;
             index++;
             return true;
         }
@@ -111,7 +135,26 @@ internal static class Trigrams
             base.Reset();
             value = 0;
             index = 0;
-            points = [];
+            count = 0;
+            text = "";
+        }
+
+        private void Load(string folded)
+        {
+            text = folded;
+            index = 0;
+            if (!folded.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                starts = null;
+                count = folded.Length;
+                return;
+            }
+            starts = new List<int>(folded.Length);
+            for (var i = 0; i < folded.Length; i += char.IsSurrogatePair(folded, i) ? 2 : 1)
+            {
+                starts.Add(i);
+            }
+            count = starts.Count;
         }
     }
 }
