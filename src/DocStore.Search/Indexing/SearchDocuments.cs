@@ -13,11 +13,12 @@ namespace DocStore.Search.Indexing;
 internal static class SearchDocuments
 {
     /// <summary>Bump when the fields change: an index of another format is rebuilt.</summary>
-    public const string Format = "1";
+    public const string Format = "2";
 
     public const string KeyField = "key";
     private const string KeyValues = "k";
     private const string BodyField = "body";
+    private const string BodyWordsField = "bodywords";
     private const string HeadersField = "headers";
     private const string HeaderNamesField = "hn";
     private const string HeaderPrefix = "h.";
@@ -39,6 +40,10 @@ internal static class SearchDocuments
             new Field(BodyField, new Trigrams.Stream([text.Body]), Trigrams.FieldType),
             new Field(HeadersField, new Trigrams.Stream([text.AllHeaders]), Trigrams.FieldType),
         };
+        foreach (var word in Trigrams.Words(Trigrams.Fold(text.Body)))
+        {
+            document.Add(new StringField(BodyWordsField, word, Field.Store.NO));
+        }
         foreach (var group in text.Headers.GroupBy(h => h.Name.ToLowerInvariant(), StringComparer.Ordinal))
         {
             document.Add(new StringField(HeaderNamesField, group.Key, Field.Store.NO));
@@ -48,22 +53,37 @@ internal static class SearchDocuments
     }
 
     // RFC 9051 §6.4.4: every text key is a case-insensitive substring; SUBJECT etc. are HEADER.
-    public static Query QueryOf(TextCriterion criterion)
+    public static TextQuery QueryOf(TextCriterion criterion)
     {
         var header = criterion.HeaderName?.ToLowerInvariant() ?? "";
         if (criterion.Value.Length == 0)
         {
-            return criterion.Scope == TextScope.Header ? new TermQuery(new Term(HeaderNamesField, header)) : new MatchAllDocsQuery();
+            return new([new(criterion.Scope == TextScope.Header ? new TermQuery(new Term(HeaderNamesField, header)) : new MatchAllDocsQuery(), null)]);
         }
+        var body = new TextQuery.Part(Trigrams.Contains(BodyField, criterion.Value), BodyWord(criterion.Value));
         return criterion.Scope switch
         {
-            TextScope.Header => Trigrams.Contains(HeaderPrefix + header, criterion.Value),
-            TextScope.Body => Trigrams.Contains(BodyField, criterion.Value),
-            _ => new BooleanQuery
-            {
-                { Trigrams.Contains(HeadersField, criterion.Value), Occur.SHOULD },
-                { Trigrams.Contains(BodyField, criterion.Value), Occur.SHOULD },
-            },
+            TextScope.Header => new([new(Trigrams.Contains(HeaderPrefix + header, criterion.Value), null)]),
+            TextScope.Body => new([body]),
+            _ => new([new(Trigrams.Contains(HeadersField, criterion.Value), null), body]),
         };
     }
+
+    // A body holding the needle as a whole word holds it as a substring: those documents are
+    // certain without the (costly, for a common word) phrase check.
+    private static TermQuery? BodyWord(string needle)
+    {
+        var folded = Trigrams.Fold(needle);
+        return folded.Length >= 3 && folded.All(char.IsLetterOrDigit) ? new TermQuery(new Term(BodyWordsField, folded)) : null;
+    }
+}
+
+/// <summary>
+/// A text criterion as Lucene queries: it matches where any part matches. A part's
+/// <see cref="Part.Exact"/> query decides; its optional <see cref="Part.Certain"/> query finds a
+/// subset of those matches cheaply, and the exact query then only judges the rest.
+/// </summary>
+internal sealed record TextQuery(IReadOnlyList<TextQuery.Part> Parts)
+{
+    internal sealed record Part(Query Exact, Query? Certain);
 }

@@ -126,7 +126,7 @@ public sealed class TextIndex : IDisposable
     }
 
     /// <summary>The keys of the documents matching <paramref name="query"/>, limited to <paramref name="scope"/>.</summary>
-    internal HashSet<long> Match(Query query, IReadOnlySet<long> scope)
+    internal HashSet<long> Match(TextQuery query, IReadOnlySet<long> scope)
     {
         var searcher = searchers.Acquire();
         try
@@ -139,7 +139,36 @@ public sealed class TextIndex : IDisposable
         }
     }
 
-    internal static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
+    internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
+    {
+        var result = new HashSet<long>();
+        foreach (var part in query.Parts)
+        {
+            if (result.Count == 0 && part.Certain is null)
+            {
+                result.UnionWith(Collect(searcher, part.Exact, scope));
+                continue;
+            }
+            if (part.Certain is not null)
+            {
+                result.UnionWith(Collect(searcher, part.Certain, scope));
+            }
+            if (scope is null)
+            {
+                result.UnionWith(Collect(searcher, part.Exact, null));
+                continue;
+            }
+            // The exact query judges only the documents of the scope not matched yet.
+            var rest = scope.Where(k => !result.Contains(k)).ToHashSet();
+            if (rest.Count > 0)
+            {
+                result.UnionWith(Collect(searcher, new FilteredQuery(part.Exact, new KeyFilter(rest), FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY), rest));
+            }
+        }
+        return result;
+    }
+
+    private static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
     {
         var collector = new KeyCollector(scope);
         searcher.Search(query, collector);
@@ -177,6 +206,27 @@ public sealed class TextIndex : IDisposable
         using var reader = DirectoryReader.Open(folder);
         var data = reader.IndexCommit.UserData;
         return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, reader.NumDocs);
+    }
+
+    private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter
+    {
+        public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
+        {
+            var values = SearchDocuments.Keys(context.AtomicReader);
+            if (values is null)
+            {
+                return null;
+            }
+            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
+            for (var doc = 0; doc < bits.Length; doc++)
+            {
+                if ((acceptDocs is null || acceptDocs.Get(doc)) && keys.Contains(values.Get(doc)))
+                {
+                    bits.Set(doc);
+                }
+            }
+            return bits;
+        }
     }
 
     private sealed class KeyCollector(IReadOnlySet<long>? scope) : ICollector

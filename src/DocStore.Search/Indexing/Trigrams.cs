@@ -37,6 +37,30 @@ internal static class Trigrams
         return points;
     }
 
+    /// <summary>The distinct maximal runs of letters and digits of the folded text.</summary>
+    public static HashSet<string> Words(string folded)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                if (i - start >= 3 && i - start <= 100)
+                {
+                    words.Add(folded[start..i]);
+                }
+                start = -1;
+            }
+        }
+        return words;
+    }
+
     /// <summary>The query for "some value of <paramref name="field"/> contains <paramref name="needle"/>"; the needle is not empty.</summary>
     public static Query Contains(string field, string needle)
     {
