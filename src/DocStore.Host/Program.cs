@@ -12,6 +12,7 @@ root.Subcommands.Add(serve);
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(UserCommands.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(ReindexCommand.Create());
 foreach (var sharing in SharingCommands.Create())
 {
     root.Subcommands.Add(sharing);

@@ -4,15 +4,18 @@ using DocStore.Core.Auditing;
 using DocStore.Core.Health;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
+using DocStore.Core.Search;
 using DocStore.Core.Security;
 using DocStore.Imap;
 using DocStore.Imap.Server;
+using DocStore.Search;
 using DocStore.Storage;
 using DocStore.Storage.Auditing;
 using DocStore.Storage.Embedded;
 using DocStore.Storage.Health;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
+using DocStore.Storage.Search;
 using DocStore.Web;
 using DocStore.Web.Security;
 using Microsoft.AspNetCore.Connections;
@@ -78,6 +81,8 @@ internal static class ServeCommand
 
             ConfigureServices(builder.Services, database, imapOptions);
             builder.Services.AddConsole(dataDirectory);
+            builder.Services.AddSingleton<ISearchFeed, SearchFeed>();
+            builder.Services.AddDocStoreSearch(Path.Combine(dataDirectory, "index"), configuration.GetSection("Search").Get<SearchOptions>() ?? new SearchOptions());
             var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
             var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");
             var httpPort = configuration.GetValue("Http:Port", 8080);

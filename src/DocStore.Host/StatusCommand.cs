@@ -36,6 +36,7 @@ internal static class StatusCommand
             Console.WriteLine($"Users:         {counts.Users} ({counts.Groups} groups)");
             Console.WriteLine($"Collections:   {counts.Collections}");
             Console.WriteLine($"Documents:     {counts.Documents} ({counts.Blobs} blobs, {counts.Bytes:N0} bytes)");
+            Console.WriteLine($"Index:         {await SearchStatus.DescribeAsync(cli, cancellationToken)}");
 
             var imap = cli.Configuration.GetSection("Imap");
             var http = cli.Configuration.GetSection("Http");

@@ -7,9 +7,9 @@ namespace DocStore.Imap.Search;
 /// <summary>
 /// Decides whether one message matches a SEARCH key tree (RFC 9051 §6.4.4), from the session's
 /// view for flags, numbers, sizes and dates and from the message's text for the text keys, which
-/// are loaded only when the tree needs them.
+/// are loaded only when the tree needs them; text keys come from the index when there is one.
 /// </summary>
-internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<uint> savedResult, DateTimeOffset now, Func<MessageSummary, Task<MessageText?>> loadText)
+internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<uint> savedResult, DateTimeOffset now, Func<MessageSummary, Task<MessageText?>> loadText, IndexedText? indexed = null)
 {
     public async Task<bool> MatchesAsync(SearchKey key, int number, MessageSummary message)
     {
@@ -67,6 +67,8 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
                     // RFC 9051 §6.4.4: dates disregard time and time zone; the internal date's own
                     // zone decides the day. No save date is kept apart yet: it is the internal date.
                     return Compare(DateOnly.FromDateTime(message.InternalDate.DateTime), date);
+                case TextKey textKey when indexed is not null:
+                    return indexed.Matches(textKey, message);
                 case TextKey textKey:
                     return await Text() is { } loaded && MatchesText(loaded, textKey);
                 default:

@@ -7,7 +7,7 @@ namespace DocStore.Imap.Search;
 
 /// <summary>
 /// SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH RETURN options (RFC 4731) and the saved
-/// result <c>$</c> (RFC 5182). The text keys are a scan of the stored messages for now.
+/// result <c>$</c> (RFC 5182). The text keys come from the full-text index (<see cref="IndexedText"/>).
 /// </summary>
 internal static class SearchHandler
 {
@@ -22,8 +22,9 @@ internal static class SearchHandler
 
         var view = session.Selected!;
         var messages = view.Messages;
+        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, search.Key, messages, cancellationToken);
         var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, view.SavedSearch, DateTimeOffset.UtcNow,
-            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null);
+            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
         var matches = new List<(int Number, uint Uid)>();
         for (var i = 0; i < messages.Count; i++)
         {

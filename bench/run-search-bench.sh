@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SEARCH latency, indexing and reindex: DocStore against Dovecot (Maildir) without full-text
+# search and with dovecot-fts-xapian, same corpus, same machine, same run. Run as root:
+#   bench/run-search-bench.sh              # 20,000 messages
+#   N=200000 bench/run-search-bench.sh     # the large run
+# Writes the raw figures to $work/results.jsonl and a table to bench/search-results.md.
+set -euo pipefail
+
+N=${N:-20000}
+REPEAT=${REPEAT:-30}
+PASSWORD=bench-password-1
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/search-bench.XXXXXX)
+chmod 755 "$work"
+results="$work/results.jsonl"
+started=$SECONDS
+say() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+if ! command -v dovecot >/dev/null || ! [ -e /usr/lib/dovecot/modules/lib21_fts_xapian_plugin.so ] || ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq dovecot-imapd dovecot-fts-xapian postgresql >/dev/null
+fi
+
+say "building (Release)"
+dotnet build -c Release "$repo/src/DocStore.Host" -v q -nologo >"$work/build.log"
+dotnet build -c Release "$repo/bench/DocStore.SearchBench" -v q -nologo >>"$work/build.log"
+docstore_dll="$repo/src/DocStore.Host/bin/Release/net10.0/docstore.dll"
+bench() { dotnet "$repo/bench/DocStore.SearchBench/bin/Release/net10.0/DocStore.SearchBench.dll" "$@" --results "$results" --count "$N"; }
+
+# --- Dovecot: two instances, plain Maildir and Maildir + fts-xapian ---------------------------
+declare -A dovecot_pid dovecot_port
+write_dovecot() { # name, extra config
+    local name=$1 dir="$work/$1"
+    dovecot_port[$name]=$(free_port)
+    mkdir -p "$dir/home"
+    chown -R mail:mail "$dir/home"
+    echo "bench:{PLAIN}$PASSWORD:$(id -u mail):$(id -g mail)::$dir/home::" >"$dir/passwd"
+    cat >"$dir/dovecot.conf" <<CONF
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = dovecot
+default_login_user = dovenull
+first_valid_uid = $(id -u mail)
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $dir/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $dir/passwd
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${dovecot_port[$name]}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+$2
+CONF
+    dovecot -F -c "$dir/dovecot.conf" &
+    dovecot_pid[$name]=$!
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/${dovecot_port[$name]}") 2>/dev/null; then return; fi
+        sleep 0.1
+    done
+    echo "Dovecot $name did not start; see $dir/dovecot.log" >&2; exit 1
+}
+
+# --- DocStore -------------------------------------------------------------------------------
+ds_port=$(free_port); ds_tls=$(free_port); ds_http=$(free_port); ds_pid=
+start_docstore() {
+    dotnet "$docstore_dll" serve --data-dir "$work/docstore" --Imap:Port="$ds_port" --Imap:TlsPort="$ds_tls" \
+        --Http:Port="$ds_http" --Admin:InitialPassword="$PASSWORD" >>"$work/docstore.log" 2>&1 &
+    ds_pid=$!
+    for _ in $(seq 600); do
+        if grep -q "DocStore is up" "$work/docstore.log"; then return; fi
+        sleep 0.2
+    done
+    echo "DocStore did not start; see $work/docstore.log" >&2; exit 1
+}
+stop_docstore() { if [ -n "$ds_pid" ]; then kill -TERM "$ds_pid" 2>/dev/null || true; wait "$ds_pid" 2>/dev/null || true; fi; ds_pid=; }
+cleanup() {
+    stop_docstore
+    for name in "${!dovecot_pid[@]}"; do kill -TERM "${dovecot_pid[$name]}" 2>/dev/null || true; wait "${dovecot_pid[$name]}" 2>/dev/null || true; done
+    rm -rf "$work/docstore" "$work/plain/home" "$work/xapian/home"
+}
+trap cleanup EXIT
+
+say "DocStore: APPEND $N messages and wait for the index"
+start_docstore
+bench append --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --health "http://127.0.0.1:$ds_http/health"
+say "DocStore: SEARCH"
+bench search --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --repeat "$REPEAT"
+index_bytes=$(du -sb "$work/docstore/index" | cut -f1)
+echo "{\"server\":\"DocStore\",\"measurement\":\"index size\",\"value\":$(python3 -c "print($index_bytes/1048576)"),\"unit\":\"MiB\",\"count\":$N}" >>"$results"
+stop_docstore
+say "DocStore: full reindex"
+t0=$(date +%s.%N)
+dotnet "$docstore_dll" reindex --data-dir "$work/docstore" >"$work/reindex.log" 2>&1
+t1=$(date +%s.%N)
+echo "{\"server\":\"DocStore\",\"measurement\":\"full reindex\",\"value\":$(python3 -c "print($t1-$t0)"),\"unit\":\"s\",\"count\":$N}" >>"$results"
+tail -1 "$work/reindex.log"
+# The embedded PostgreSQL outlives a CLI verb only while the server runs; nothing to stop here.
+
+say "Dovecot without FTS"
+write_dovecot plain ""
+bench append --label "Dovecot" --port "${dovecot_port[plain]}" --user bench --password "$PASSWORD"
+bench search --label "Dovecot" --port "${dovecot_port[plain]}" --user bench --password "$PASSWORD" --repeat "$REPEAT"
+
+say "Dovecot with fts-xapian"
+write_dovecot xapian "mail_plugins = \$mail_plugins fts fts_xapian
+plugin {
+  fts = xapian
+  fts_xapian = partial=3 full=20 verbose=0
+  fts_autoindex = yes
+  fts_enforced = yes
+}"
+bench append --label "Dovecot fts-xapian" --port "${dovecot_port[xapian]}" --user bench --password "$PASSWORD"
+t0=$(date +%s.%N)
+doveadm -c "$work/xapian/dovecot.conf" index -u bench INBOX
+t1=$(date +%s.%N)
+echo "{\"server\":\"Dovecot fts-xapian\",\"measurement\":\"doveadm index after APPEND\",\"value\":$(python3 -c "print($t1-$t0)"),\"unit\":\"s\",\"count\":$N}" >>"$results"
+bench search --label "Dovecot fts-xapian" --port "${dovecot_port[xapian]}" --user bench --password "$PASSWORD" --repeat "$REPEAT"
+xapian_bytes=$(du -sb "$work/xapian/home/Maildir" --exclude=cur --exclude=new --exclude=tmp | cut -f1)
+echo "{\"server\":\"Dovecot fts-xapian\",\"measurement\":\"index size (Maildir minus messages)\",\"value\":$(python3 -c "print($xapian_bytes/1048576)"),\"unit\":\"MiB\",\"count\":$N}" >>"$results"
+
+python3 - "$results" "$repo/bench/search-results-$N.md" "$N" <<'PY'
+import json, sys, collections
+rows = [json.loads(l) for l in open(sys.argv[1])]
+servers = ["DocStore", "Dovecot", "Dovecot fts-xapian"]
+table = collections.OrderedDict()
+for r in rows:
+    table.setdefault((r["measurement"], r["unit"]), {})[r["server"]] = r["value"]
+out = [f"| measurement ({sys.argv[3]} messages) | " + " | ".join(servers) + " | DocStore / fts-xapian |", "|---|---|---|---|---|"]
+for (m, unit), v in table.items():
+    cells = [f"{v[s]:.1f}" if s in v else "–" for s in servers]
+    ratio = f"{v['DocStore'] / v['Dovecot fts-xapian']:.2f}" if "DocStore" in v and v.get("Dovecot fts-xapian") else "–"
+    out.append(f"| {m} ({unit}) | " + " | ".join(cells) + f" | {ratio} |")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+print("\n".join(out))
+PY
+say "done: $repo/bench/search-results-$N.md"

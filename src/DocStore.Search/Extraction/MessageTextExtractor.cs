@@ -1,0 +1,121 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace DocStore.Search.Extraction;
+
+/// <summary>
+/// Extracts <see cref="ExtractedText"/> from a message's bytes. Charsets and transfer encodings are
+/// MimeKit's; PDF, Office Open XML, OpenDocument, RTF and HTML are turned into text; a nested
+/// message/rfc822 contributes its header and body. A part that fails is logged and counted and
+/// the rest of the message is still extracted.
+/// </summary>
+public static class MessageTextExtractor
+{
+    // MIME depth limit of DESIGN.md: deeper nesting is not followed.
+    private const int MaxDepth = 100;
+
+    // Mail in windows-1252, ISO-8859-15, KOI8-R, Shift_JIS, ... : .NET knows only the Unicode
+    // encodings and Latin-1 until the code-page provider is registered (once per process).
+    static MessageTextExtractor() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public static ExtractedText Extract(ReadOnlyMemory<byte> bytes, ILogger? logger = null)
+    {
+        using var stream = new ReadOnlyMemoryStream(bytes);
+        var message = MimeMessage.Load(stream);
+        var failed = 0;
+        var body = new StringBuilder();
+        AppendBody(message, body, 0, ref failed, logger);
+        var headers = message.Headers.Select(h => (h.Field, h.Value ?? "")).ToList();
+        return new ExtractedText(headers, body.ToString(), failed);
+    }
+
+    private static void AppendBody(MimeMessage message, StringBuilder body, int depth, ref int failed, ILogger? logger)
+    {
+        foreach (var part in message.BodyParts)
+        {
+            try
+            {
+                if (part is TextPart { FileName: { } textFileName })
+                {
+                    body.Append(textFileName).Append('\n');
+                }
+                switch (part)
+                {
+                    case TextPart text when text.IsHtml:
+                        body.Append(HtmlText.ToText(text.Text)).Append('\n');
+                        break;
+                    case TextPart text when text.IsRichText:
+                        body.Append(RtfText.ToText(text.Text)).Append('\n');
+                        break;
+                    case TextPart text:
+                        body.Append(text.Text).Append('\n');
+                        break;
+                    case MessagePart { Message: { } nested } when depth < MaxDepth:
+                        foreach (var header in nested.Headers)
+                        {
+                            body.Append(header.Field).Append(": ").Append(header.Value).Append('\n');
+                        }
+                        AppendBody(nested, body, depth + 1, ref failed, logger);
+                        break;
+                    case MimePart mime:
+                        if (mime.FileName is { } fileName)
+                        {
+                            body.Append(fileName).Append('\n');
+                        }
+                        if (AttachmentText.Extract(mime) is { } extracted)
+                        {
+                            body.Append(extracted).Append('\n');
+                        }
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failed++;
+                logger?.LogWarning(ex, "Text of a {MediaType} part could not be extracted; the message is indexed without it", part.ContentType.MimeType);
+            }
+        }
+    }
+
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+
+        public override long Position
+        {
+            get => position;
+            set => position = (int)Math.Clamp(value, 0, memory.Length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, memory.Length - position);
+            memory.Span.Slice(position, n).CopyTo(buffer);
+            position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => memory.Length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using DocStore.Core.Search;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace DocStore.Search.Indexing;
+
+/// <summary>
+/// The Lucene index of document versions. Its commit data holds the change-feed high-water mark
+/// (<see cref="Mark"/>): every change with a sequence up to it is in the committed index. The
+/// set of versions the current searcher sees is kept in memory, so a search knows which versions
+/// it must judge directly (read your writes) and the indexer never adds a version twice.
+/// </summary>
+public sealed class TextIndex : IDisposable
+{
+    private const string MarkKey = "docstore.mark";
+    private const string FormatKey = "docstore.format";
+
+    private readonly LuceneDirectory directory;
+    private readonly IndexWriter writer;
+    private readonly SearcherManager searchers;
+    private readonly ConcurrentDictionary<long, byte> searchable = new();
+    private readonly ConcurrentDictionary<long, byte> added = new();
+    private readonly Lock commitLock = new();
+    private long mark;
+    private int uncommitted;
+
+    private TextIndex(LuceneDirectory directory, bool rebuild)
+    {
+        this.directory = directory;
+        var existing = !rebuild && DirectoryReader.IndexExists(directory) ? ReadCommitData(directory) : null;
+        var reusable = existing is not null && existing.TryGetValue(FormatKey, out var format) && string.Equals(format, SearchDocuments.Format, StringComparison.Ordinal);
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())
+        {
+            OpenMode = reusable ? OpenMode.APPEND : OpenMode.CREATE,
+            RAMBufferSizeMB = 64,
+        };
+        writer = new IndexWriter(directory, config);
+        mark = reusable && existing!.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+        searchers = new SearcherManager(writer, applyAllDeletes: false, searcherFactory: null);
+        var searcher = searchers.Acquire();
+        try
+        {
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                var keys = SearchDocuments.Keys(leaf.AtomicReader);
+                for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
+                {
+                    searchable[keys.Get(doc)] = 0;
+                    added[keys.Get(doc)] = 0;
+                }
+            }
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>Opens (or creates) the index in <paramref name="path"/>; <paramref name="rebuild"/> starts it empty.</summary>
+    public static TextIndex Open(string path, bool rebuild = false)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        return new TextIndex(Lucene.Net.Store.FSDirectory.Open(path), rebuild);
+    }
+
+    public static TextIndex InMemory() => new(new Lucene.Net.Store.RAMDirectory(), rebuild: true);
+
+    /// <summary>The high-water mark of the last commit.</summary>
+    public long Mark => Interlocked.Read(ref mark);
+
+    /// <summary>Versions the searchers see.</summary>
+    public int Count => searchable.Count;
+
+    /// <summary>Versions added since the last commit (lost, and indexed again, if the process dies now).</summary>
+    public int Uncommitted => Volatile.Read(ref uncommitted);
+
+    /// <summary>Whether a search started now sees the version.</summary>
+    public bool IsSearchable(DocumentVersion version) => searchable.ContainsKey(SearchDocuments.KeyOf(version));
+
+    /// <summary>Whether the version was added (searchable or waiting for <see cref="Refresh"/>).</summary>
+    public bool Contains(DocumentVersion version) => added.ContainsKey(SearchDocuments.KeyOf(version));
+
+    public void Add(DocumentVersion version, Document document)
+    {
+        if (added.TryAdd(SearchDocuments.KeyOf(version), 0))
+        {
+            writer.AddDocument(document);
+            Interlocked.Increment(ref uncommitted);
+        }
+    }
+
+    /// <summary>Makes everything added visible to new searches.</summary>
+    public void Refresh()
+    {
+        // Keys become searchable only after the reopen: a search checks the key first and takes
+        // the searcher after, so a key it finds is always in its searcher.
+        var pending = added.Keys.Where(k => !searchable.ContainsKey(k)).ToList();
+        searchers.MaybeRefreshBlocking();
+        foreach (var key in pending)
+        {
+            searchable[key] = 0;
+        }
+    }
+
+    /// <summary>Commits what was added with the new high-water mark, atomically.</summary>
+    public void Commit(long newMark)
+    {
+        lock (commitLock)
+        {
+            var count = Volatile.Read(ref uncommitted);
+            writer.SetCommitData(new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [MarkKey] = newMark.ToString(CultureInfo.InvariantCulture),
+                [FormatKey] = SearchDocuments.Format,
+            });
+            writer.Commit();
+            Interlocked.Add(ref uncommitted, -count);
+            Interlocked.Exchange(ref mark, newMark);
+        }
+    }
+
+    /// <summary>The keys of the documents matching <paramref name="query"/>, limited to <paramref name="scope"/>.</summary>
+    internal HashSet<long> Match(TextQuery query, IReadOnlySet<long> scope)
+    {
+        var searcher = searchers.Acquire();
+        try
+        {
+            return Collect(searcher, query, scope);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
+    {
+        var result = new HashSet<long>();
+        foreach (var part in query.Parts)
+        {
+            if (result.Count == 0 && part.Certain is null)
+            {
+                result.UnionWith(Collect(searcher, part.Exact, scope));
+                continue;
+            }
+            if (part.Certain is not null)
+            {
+                result.UnionWith(Collect(searcher, part.Certain, scope));
+            }
+            if (scope is null)
+            {
+                result.UnionWith(Collect(searcher, part.Exact, null));
+                continue;
+            }
+            // The exact query judges only the documents of the scope not matched yet.
+            var rest = scope.Where(k => !result.Contains(k)).ToHashSet();
+            if (rest.Count > 0)
+            {
+                result.UnionWith(Collect(searcher, new FilteredQuery(part.Exact, new KeyFilter(rest), FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY), rest));
+            }
+        }
+        return result;
+    }
+
+    private static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
+    {
+        var collector = new KeyCollector(scope);
+        searcher.Search(query, collector);
+        return collector.Keys;
+    }
+
+    /// <summary>The size of the index files in bytes.</summary>
+    public long SizeInBytes() => directory.ListAll().Sum(f => directory.FileLength(f));
+
+    public void Dispose()
+    {
+        searchers.Dispose();
+        writer.Dispose();
+        directory.Dispose();
+    }
+
+    private static Dictionary<string, string> ReadCommitData(LuceneDirectory directory)
+    {
+        using var reader = DirectoryReader.Open(directory);
+        return new Dictionary<string, string>(reader.IndexCommit.UserData, StringComparer.Ordinal);
+    }
+
+    /// <summary>The high-water mark and document count of the index in <paramref name="path"/>, read without opening a writer (null when there is none).</summary>
+    public static (long Mark, int Documents)? Peek(string path)
+    {
+        if (!System.IO.Directory.Exists(path))
+        {
+            return null;
+        }
+        using var folder = Lucene.Net.Store.FSDirectory.Open(path);
+        if (!DirectoryReader.IndexExists(folder))
+        {
+            return null;
+        }
+        using var reader = DirectoryReader.Open(folder);
+        var data = reader.IndexCommit.UserData;
+        return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, reader.NumDocs);
+    }
+
+    private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter
+    {
+        public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
+        {
+            var values = SearchDocuments.Keys(context.AtomicReader);
+            if (values is null)
+            {
+                return null;
+            }
+            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
+            for (var doc = 0; doc < bits.Length; doc++)
+            {
+                if ((acceptDocs is null || acceptDocs.Get(doc)) && keys.Contains(values.Get(doc)))
+                {
+                    bits.Set(doc);
+                }
+            }
+            return bits;
+        }
+    }
+
+    private sealed class KeyCollector(IReadOnlySet<long>? scope) : ICollector
+    {
+        private NumericDocValues? keys;
+
+        public HashSet<long> Keys { get; } = [];
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context) => keys = SearchDocuments.Keys(context.AtomicReader);
+
+        public void Collect(int doc)
+        {
+            if (keys is null)
+            {
+                return;
+            }
+            var key = keys.Get(doc);
+            if (scope is null || scope.Contains(key))
+            {
+                Keys.Add(key);
+            }
+        }
+    }
+}

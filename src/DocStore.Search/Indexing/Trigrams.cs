@@ -1,0 +1,184 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace DocStore.Search.Indexing;
+
+/// <summary>
+/// Exact case-insensitive substring search with a positional trigram index.
+/// Text is case-folded the way <see cref="StringComparison.OrdinalIgnoreCase"/> folds it
+/// (invariant simple upper-casing) and cut into overlapping trigrams of code points, each at its
+/// own position, every value padded with two <see cref="Pad"/> code points so that every
+/// position starts a trigram. Then a needle of three or more code points occurs at position p
+/// exactly when its trigrams occur at p, p+1, ...: a phrase query with slop 0 over trigrams that
+/// cover the needle answers "contains" exactly, with no candidate verification and no stored
+/// text. A needle of one or two code points is a prefix of the trigram at each of its
+/// occurrences: a prefix query.
+/// </summary>
+internal static class Trigrams
+{
+    /// <summary>U+10FFFF, a noncharacter no needle contains: the end of every value.</summary>
+    public const string Pad = "\U0010FFFF";
+
+    public static FieldType FieldType { get; } = CreateFieldType();
+
+    public static string Fold(string text) => text.ToUpperInvariant();
+
+    /// <summary>The code points of the folded text, each as a string: a surrogate pair stays whole (as in <see cref="Stream"/>).</summary>
+    public static List<string> CodePoints(string folded)
+    {
+        var points = new List<string>(folded.Length);
+        for (var i = 0; i < folded.Length; i += char.IsSurrogatePair(folded, i) ? 2 : 1)
+        {
+            points.Add(folded.Substring(i, char.IsSurrogatePair(folded, i) ? 2 : 1));
+        }
+        return points;
+    }
+
+    /// <summary>The distinct maximal runs of letters and digits of the folded text.</summary>
+    public static HashSet<string> Words(string folded)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                if (i - start >= 3 && i - start <= 100)
+                {
+                    words.Add(folded[start..i]);
+                }
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    /// <summary>The query for "some value of <paramref name="field"/> contains <paramref name="needle"/>"; the needle is not empty.</summary>
+    public static Query Contains(string field, string needle)
+    {
+        var points = CodePoints(Fold(needle));
+        if (points.Count < 3)
+        {
+            return new PrefixQuery(new Term(field, string.Concat(points)));
+        }
+        var phrase = new PhraseQuery();
+        var last = points.Count - 3;
+        // Non-overlapping trigrams (and the last one) cover every code point of the needle.
+        for (var i = 0; i <= last; i = i == last ? last + 1 : Math.Min(i + 3, last))
+        {
+            phrase.Add(new Term(field, points[i] + points[i + 1] + points[i + 2]), i);
+        }
+        return phrase;
+    }
+
+    private static FieldType CreateFieldType()
+    {
+        var type = new FieldType
+        {
+            IsIndexed = true,
+            IsTokenized = true,
+            IsStored = false,
+            OmitNorms = true,
+            IndexOptions = IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+        };
+        type.Freeze();
+        return type;
+    }
+
+    /// <summary>
+    /// The trigrams of several values of one field, each value padded, positions running on.
+    /// Written into the term buffer directly: a body of 50,000 characters makes 50,000 tokens,
+    /// and a string per code point would cost more than Lucene's own work.
+    /// </summary>
+    public sealed class Stream : TokenStream
+    {
+        private readonly IReadOnlyList<string> values;
+        private readonly ICharTermAttribute term;
+        private int value;
+        private string text = "";
+        // Start offset of each code point (only when the text has surrogate pairs; else offset = index).
+        private List<int>? starts;
+        private int count;
+        private int index;
+
+        public Stream(IReadOnlyList<string> values)
+        {
+            this.values = values;
+            term = AddAttribute<ICharTermAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            ClearAttributes();
+            // Every code point starts a trigram; the last two end in padding.
+            while (index >= count)
+            {
+                if (value >= values.Count)
+                {
+                    return false;
+                }
+                Load(Fold(values[value++]));
+            }
+            var buffer = term.ResizeBuffer(12);
+            var length = 0;
+            for (var k = index; k < index + 3; k++)
+            {
+                if (k >= count)
+                {
+                    buffer[length++] = Pad[0];
+                    buffer[length++] = Pad[1];
+                }
+                else if (starts is null)
+                {
+                    buffer[length++] = text[k];
+                }
+                else
+                {
+                    var end = k + 1 < count ? starts[k + 1] : text.Length;
+                    for (var c = starts[k]; c < end; c++)
+                    {
+                        buffer[length++] = text[c];
+                    }
+                }
+            }
+            term.Length = length;
+            index++;
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            value = 0;
+            index = 0;
+            count = 0;
+            text = "";
+        }
+
+        private void Load(string folded)
+        {
+            text = folded;
+            index = 0;
+            if (!folded.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                starts = null;
+                count = folded.Length;
+                return;
+            }
+            starts = new List<int>(folded.Length);
+            for (var i = 0; i < folded.Length; i += char.IsSurrogatePair(folded, i) ? 2 : 1)
+            {
+                starts.Add(i);
+            }
+            count = starts.Count;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Dapper;
+using DocStore.Core.Search;
+using DocStore.Storage.Mailboxes;
+using Npgsql;
+
+namespace DocStore.Storage.Search;
+
+/// <summary>The indexer's view of PostgreSQL: change rows, versions, bytes and the transaction horizon.</summary>
+public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
+{
+    private const string SelectChanges = """
+        SELECT seq AS Seq, document_id AS DocumentId FROM change
+         WHERE seq > @after AND seq <= @upTo AND document_id IS NOT NULL
+         ORDER BY seq LIMIT @limit
+        """;
+
+    // The identity sequence is not transactional: its last value counts rows not yet committed.
+    private const string SelectLastSeq = "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('change', 'seq')::regclass), 0)";
+
+    // Client sessions only: autovacuum and other databases on the cluster do not hold change rows.
+    private const string SelectOpenTransactions = """
+        SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                        WHERE datname = current_database() AND backend_type = 'client backend'
+                          AND pid <> pg_backend_pid() AND xact_start < @instant)
+        """;
+
+    private const string SelectVersions = """
+        SELECT document_id AS DocumentId, number AS Version FROM version WHERE document_id = ANY(@documents) ORDER BY document_id, number
+        """;
+
+    private const string SelectAllVersions = """
+        SELECT document_id AS DocumentId, number AS Version FROM version
+         WHERE (document_id, number) > (@document, @version)
+         ORDER BY document_id, number LIMIT @limit
+        """;
+
+    private const string SelectVersion = "SELECT sha256 AS Sha256, size AS Size FROM version WHERE document_id = @document AND number = @version";
+
+    public async Task<IReadOnlyList<DocumentChange>> ChangesAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Seq, long DocumentId)>(new CommandDefinition(SelectChanges, new { after, upTo, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new DocumentChange(r.Seq, r.DocumentId)).ToList();
+    }
+
+    public Task<long> LastAllocatedSeqAsync(CancellationToken cancellationToken) => ScalarAsync(SelectLastSeq, cancellationToken);
+
+    public async Task<DateTime> ServerClockAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> AnyTransactionStartedBeforeAsync(DateTime instant, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SelectOpenTransactions, new { instant }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<DocumentVersion>> VersionsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long DocumentId, int Version)>(new CommandDefinition(SelectVersions, new { documents = documentIds.ToArray() }, cancellationToken: cancellationToken));
+        return rows.Select(r => new DocumentVersion(r.DocumentId, r.Version)).ToList();
+    }
+
+    public async Task<IReadOnlyList<DocumentVersion>> AllVersionsAsync(DocumentVersion? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long DocumentId, int Version)>(new CommandDefinition(SelectAllVersions,
+            new { document = after?.DocumentId ?? 0, version = after?.Version ?? 0, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new DocumentVersion(r.DocumentId, r.Version)).ToList();
+    }
+
+    public Task<long> CountVersionsAsync(CancellationToken cancellationToken) => ScalarAsync("SELECT count(*) FROM version", cancellationToken);
+
+    public async Task<ReadOnlyMemory<byte>?> ReadAsync(DocumentVersion version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<(byte[] Sha256, long Size)?>(new CommandDefinition(SelectVersion,
+            new { document = version.DocumentId, version = version.Version }, cancellationToken: cancellationToken));
+        if (row is not { } found)
+        {
+            return null;
+        }
+        return await BlobStore.ReadAsync(connection, found.Sha256, found.Size, cancellationToken);
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+    }
+}

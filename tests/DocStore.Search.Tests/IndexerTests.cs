@@ -1,0 +1,164 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using DocStore.Core.Auditing;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Principals;
+using DocStore.Core.Search;
+using DocStore.Search.Indexing;
+using DocStore.Storage.Mailboxes;
+using DocStore.Storage.Principals;
+using DocStore.Storage.Search;
+using DocStore.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace DocStore.Search.Tests;
+
+/// <summary>The indexer against real PostgreSQL: catching up, resuming, late commits, read your writes.</summary>
+public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly MailboxStore store = new(database.DataSource);
+    private readonly SearchFeed feed = new(database.DataSource);
+
+    [Fact]
+    public async Task The_indexer_commits_its_mark_with_the_index_and_a_restart_indexes_nothing_twice()
+    {
+        using var folder = new ScratchDirectory("index");
+        var (user, mailbox) = await NewMailboxAsync();
+        var versions = new List<DocumentVersion>();
+        for (var i = 0; i < 5; i++)
+        {
+            versions.Add(await AppendAsync(user, mailbox, $"Subject: Filed {i}\r\n\r\nwortmarke{i}\r\n"));
+        }
+
+        using (var index = TextIndex.Open(folder.Path))
+        {
+            var indexer = await RunAsync(index, () => versions.All(index.IsSearchable) && index.Mark >= LastSeq());
+            Assert.True(indexer.IndexedSinceStart >= versions.Count, "every filed version was indexed by this run");
+        }
+
+        using (var reopened = TextIndex.Open(folder.Path))
+        {
+            Assert.True(reopened.Mark >= LastSeq(), "the mark was committed with the documents");
+            Assert.All(versions, v => Assert.True(reopened.IsSearchable(v)));
+            var indexer = await RunAsync(reopened, () => true);
+            Assert.Equal(0, indexer.IndexedSinceStart);
+            var found = await new FullTextSearch(reopened, feed, NullLogger<FullTextSearch>.Instance)
+                .MatchAsync([new TextCriterion(TextScope.Body, null, "WORTMARKE3")], versions, None);
+            Assert.Equal([versions[3]], found[0]);
+        }
+    }
+
+    [Fact]
+    public async Task A_change_that_commits_after_a_later_one_is_indexed_and_the_mark_waits_for_it()
+    {
+        var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        await using var late = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await late.BeginTransactionAsync();
+        var lateVersion = await FileWithoutEntryAsync(late, transaction, "Subject: Late\r\n\r\nspaetzuender\r\n");
+        var lateSeq = await late.ExecuteScalarAsync<long>("INSERT INTO change (kind, document_id) VALUES ('append', @document) RETURNING seq",
+            new { document = lateVersion.DocumentId }, transaction);
+
+        var early = await AppendAsync(user, mailbox, "Subject: Early\r\n\r\nfruehaufsteher\r\n");
+        using var stop = new CancellationTokenSource();
+        var indexer = new SearchIndexer(index, feed, new SearchOptions { PollInterval = TimeSpan.FromMilliseconds(20) }, NullLogger<SearchIndexer>.Instance);
+        await indexer.StartAsync(stop.Token);
+        try
+        {
+            await WaitAsync(() => index.IsSearchable(early));
+            // A few more rounds of the indexer: the mark must still not pass the open transaction.
+            await Task.Delay(300);
+            Assert.True(index.Mark < lateSeq, $"the mark {index.Mark} passed seq {lateSeq} of a transaction that has not committed");
+            Assert.False(index.Contains(lateVersion));
+
+            await transaction.CommitAsync();
+            await WaitAsync(() => index.IsSearchable(lateVersion) && index.Mark >= lateSeq);
+        }
+        finally
+        {
+            await indexer.StopAsync(None);
+            index.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_search_right_after_filing_finds_the_message_however_far_behind_the_indexer_is()
+    {
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        var filed = await AppendAsync(user, mailbox, "Subject: Neu\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGerade abgelegt: Übergabeprotokoll\r\n");
+        var search = new FullTextSearch(index, feed, NullLogger<FullTextSearch>.Instance);
+
+        var found = await search.MatchAsync(
+            [new TextCriterion(TextScope.Text, null, "übergabeprotokoll"), new TextCriterion(TextScope.Header, "Subject", "neu"), new TextCriterion(TextScope.Body, null, "nirgends")],
+            [filed], None);
+
+        Assert.False(index.IsSearchable(filed));
+        Assert.Equal([filed], found[0]);
+        Assert.Equal([filed], found[1]);
+        Assert.Empty(found[2]);
+    }
+
+    private long LastSeq() => feed.LastAllocatedSeqAsync(None).GetAwaiter().GetResult();
+
+    private async Task<SearchIndexer> RunAsync(TextIndex index, Func<bool> until)
+    {
+        var indexer = new SearchIndexer(index, feed, new SearchOptions { PollInterval = TimeSpan.FromMilliseconds(20) }, NullLogger<SearchIndexer>.Instance);
+        await indexer.StartAsync(None);
+        try
+        {
+            await WaitAsync(until);
+            await WaitAsync(() => index.Mark >= LastSeq());
+        }
+        finally
+        {
+            await indexer.StopAsync(None);
+        }
+        return indexer;
+    }
+
+    // Waits for the background indexer; the bound only stops a broken test from hanging.
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the indexer did not get there within a minute");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<(User User, Mailbox Mailbox)> NewMailboxAsync()
+    {
+        var (_, user) = await new UserStore(database.DataSource).AddAsync($"u{Guid.NewGuid():N}"[..20], "h", isAdmin: false, null, None);
+        await store.CreateAsync(user!, "Search", null, Actor(user!), None);
+        return (user!, (await store.FindAsync(user!, "Search", None))!);
+    }
+
+    private static Actor Actor(User user) => new(user.Id, user.Name, IPAddress.Loopback, "search-tests");
+
+    private async Task<DocumentVersion> AppendAsync(User user, Mailbox mailbox, string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes($"Message-ID: <{Guid.NewGuid():N}@example.org>\r\n" + message);
+        using var stream = new MemoryStream(bytes);
+        var result = await store.AppendAsync(user, mailbox.Id, stream, MessageFlags.None, DateTimeOffset.UtcNow, Actor(user), None);
+        var summary = (await store.MessagesAsync(user, mailbox.Id, None)).Single(m => m.Uid == result.Uid);
+        return new DocumentVersion(summary.DocumentId, summary.Version);
+    }
+
+    private static async Task<DocumentVersion> FileWithoutEntryAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes(message);
+        var sha256 = SHA256.HashData(bytes);
+        await connection.ExecuteAsync("INSERT INTO blob (sha256, size) VALUES (@sha256, @size)", new { sha256, size = bytes.Length }, transaction);
+        await connection.ExecuteAsync("INSERT INTO blob_chunk (sha256, chunk_no, data) VALUES (@sha256, 0, @bytes)", new { sha256, bytes }, transaction);
+        var document = await connection.ExecuteScalarAsync<long>("INSERT INTO document (kind) VALUES ('mail') RETURNING id", transaction: transaction);
+        await connection.ExecuteAsync("INSERT INTO version (document_id, number, sha256, size, media_type) VALUES (@document, 1, @sha256, @size, 'message/rfc822')",
+            new { document, sha256, size = bytes.Length }, transaction);
+        return new DocumentVersion(document, 1);
+    }
+}
