@@ -8,6 +8,9 @@ public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? Specia
 {
     /// <summary>The user's rights when the mailbox was found (RFC 4314); commands read them fresh again.</summary>
     public Sharing.MailboxRights Rights { get; init; }
+
+    /// <summary>In the user's own tree, where they always have every right (no need to read them again).</summary>
+    public bool Owned { get; init; }
 }
 
 /// <summary>The counters a session compares to learn whether its mailbox changed.</summary>

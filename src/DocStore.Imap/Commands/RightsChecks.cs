@@ -17,6 +17,10 @@ internal static class RightsChecks
     public static async Task<bool> RefreshAsync(ImapSession session, bool needsRead, CancellationToken cancellationToken)
     {
         var view = session.Selected!;
+        if (view.Mailbox.Owned)
+        {
+            return true;
+        }
         view.Rights = await session.Backend.Mailboxes.RightsAsync(session.User!, view.Mailbox.Id, cancellationToken);
         return !needsRead || view.Rights.HasFlag(MailboxRights.Read);
     }

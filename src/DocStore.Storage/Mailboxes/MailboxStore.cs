@@ -74,7 +74,7 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        var own = tree.Ordered.Select(n => new MailboxListing(n.Mailbox with { Rights = MailboxRights.All }, n.HasChildren));
+        var own = tree.Ordered.Select(n => new MailboxListing(n.Mailbox with { Rights = MailboxRights.All, Owned = true }, n.HasChildren));
         return [.. own, .. await ListOthersAsync(connection, user, cancellationToken)];
     }
 
@@ -90,7 +90,7 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
             return await FindOtherAsync(connection, user, path, cancellationToken);
         }
         var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        return tree.Find(path.Relative)?.Mailbox is { } mailbox ? mailbox with { Rights = MailboxRights.All } : null;
+        return tree.Find(path.Relative)?.Mailbox is { } mailbox ? mailbox with { Rights = MailboxRights.All, Owned = true } : null;
     }
 
     /// <summary>

@@ -104,13 +104,13 @@ public sealed class SessionStateTests : IClassFixture<FreshServer>
     }
 
     [Fact]
-    public async Task Namespace_is_one_personal_namespace_with_slash()
+    public async Task Namespace_is_personal_other_users_and_shared_with_slash()
     {
         await using var imap = await ImapSession.SignInAsync(fixture);
 
         var ns = await imap.OkAsync("NAMESPACE");
 
-        Assert.Equal(["* NAMESPACE ((\"\" \"/\")) NIL NIL"], ns);
+        Assert.Equal(["* NAMESPACE ((\"\" \"/\")) ((\"Users/\" \"/\")) ((\"Shared/\" \"/\"))"], ns);
     }
 
     [Fact]
