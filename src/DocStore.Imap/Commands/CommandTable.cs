@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Data.Common;
+using DocStore.Core.Documents;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Server;
 
@@ -126,6 +127,10 @@ internal static class CommandTable
         {
             session.LogStoreFailure(command.Name, ex);
             return Completion.No("The store is unavailable; nothing was changed. Try again.", "UNAVAILABLE");
+        }
+        catch (LegalHoldException ex)
+        {
+            return Completion.No(ex.Message, "CANNOT");
         }
     }
 

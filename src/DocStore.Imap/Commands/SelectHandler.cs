@@ -1,3 +1,4 @@
+using DocStore.Core.Documents;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 using DocStore.Imap.Server;
@@ -77,12 +78,21 @@ internal static class CloseHandler
             return Completion.Bad(error);
         }
         var view = session.Selected!;
+        string? kept = null;
         if (!view.ReadOnly)
         {
-            await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
+            try
+            {
+                await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
+            }
+            catch (LegalHoldException ex)
+            {
+                // CLOSE cannot fail (RFC 9051 §6.4.2): the mailbox is closed and the held messages stay.
+                kept = ex.Message;
+            }
         }
         session.Unselect();
-        return Completion.Ok("CLOSE completed");
+        return Completion.Ok(kept is null ? "CLOSE completed" : $"CLOSE completed; {kept}");
     }
 
     public static Task<Completion> UnselectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
