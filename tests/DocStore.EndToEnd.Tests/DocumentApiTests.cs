@@ -185,6 +185,52 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
     }
 
     [Fact]
+    public async Task Replace_makes_a_new_version_and_every_collection_holding_it_sees_a_new_uid()
+    {
+        using var client = await SignInAsync();
+        var folder = await NewFolderAsync(client);
+        var other = await NewFolderAsync(client);
+        var id = DocumentFilingTests.Unique("replace");
+        var uid = (await folder.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(DocumentFilingTests.Mail(id, "first draft"))))))!.Value;
+        await folder.OpenAsync(FolderAccess.ReadWrite);
+        var copied = (await folder.CopyToAsync(uid, other))!.Value;
+        var emailId = (await folder.FetchAsync([uid], MessageSummaryItems.EmailId))[0].EmailId;
+        var revised = DocumentFilingTests.Mail(id, "second draft");
+
+        var replaced = await folder.ReplaceAsync(uid, new ReplaceRequest(MimeMessage.Load(new MemoryStream(revised))));
+        var here = await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.EmailId);
+        await other.OpenAsync(FolderAccess.ReadOnly);
+        var there = await other.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.EmailId);
+        var document = Assert.Single((await ListAsync(folder.FullName)).EnumerateArray());
+
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Replace));
+        Assert.Equal(replaced, Assert.Single(here).UniqueId);
+        Assert.True(replaced!.Value.Id > uid.Id);
+        Assert.Equal(emailId, here[0].EmailId);
+        Assert.True(Assert.Single(there).UniqueId.Id > copied.Id);
+        Assert.Equal(emailId, there[0].EmailId);
+        Assert.Equal(revised, await DocumentFilingTests.BodyAsync(other, there[0].UniqueId));
+        Assert.Equal(2, (await GetAsync($"api/documents/{Id(document)}/versions")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Replace_answers_appenduid_before_the_expunge()
+    {
+        await using var imap = await Conformance.ImapSession.SignInAsync(fixture);
+        var box = await imap.NewMailboxAsync("Replace");
+        await imap.AppendAsync(box, Conformance.Messages.Plain("old"));
+        await imap.OkAsync($"SELECT {box}");
+        var message = Conformance.Messages.Plain("new");
+
+        var lines = await imap.OkAsync($"REPLACE 1 {box} {{{message.Length}+}}\r\n{message}");
+
+        Assert.StartsWith("* OK [APPENDUID ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(" 2] Replacement message ready.", lines[0], StringComparison.Ordinal);
+        Assert.Contains("* 1 EXPUNGE", lines);
+        Assert.True(lines.IndexOf("* 1 EXPUNGE") > 0);
+    }
+
+    [Fact]
     public async Task Bad_requests_get_problem_details_that_say_what_to_send()
     {
         var collection = (await GetAsync("api/collections")).EnumerateArray().First();

@@ -50,6 +50,8 @@ internal static class CommandTable
         ["SELECT"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["EXAMINE"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["APPEND"] = new(AppendHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["REPLACE"] = new(ReplaceHandler.ExecuteAsync, AllowedIn.Selected),
+        ["UID REPLACE"] = new(ReplaceHandler.ExecuteAsync, AllowedIn.Selected),
         ["CHECK"] = new(NoopHandler.ExecuteAsync, AllowedIn.Selected),
         ["CLOSE"] = new(CloseHandler.CloseAsync, AllowedIn.Selected),
         ["UNSELECT"] = new(CloseHandler.UnselectAsync, AllowedIn.Selected),

@@ -144,7 +144,7 @@ public sealed partial class DocumentStore
                 ["file"] = upload.FileName,
                 ["size"] = prepared.File.Size.ToString(CultureInfo.InvariantCulture),
                 ["sha256"] = Convert.ToHexStringLower(prepared.File.Sha256),
-                ["entries"] = replaced.ToString(CultureInfo.InvariantCulture),
+                ["entries"] = replaced.Count.ToString(CultureInfo.InvariantCulture),
             }), cancellationToken);
         var info = await ReadDocumentAsync(connection, transaction, user, documentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -155,18 +155,21 @@ public sealed partial class DocumentStore
     /// RFC 8508 semantics for a new version: in every collection holding the document the old
     /// UID is expunged (a tombstone) and the new version appears under a new UID.
     /// </summary>
-    internal static async Task<int> ReenterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long document, int version, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<(long CollectionId, long Uid)>> ReenterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user,
+        long document, int version, CancellationToken cancellationToken)
     {
         var entries = (await connection.QueryAsync<(long CollectionId, long Uid)>(new CommandDefinition(SelectEntriesOf,
             new { document }, transaction, cancellationToken: cancellationToken))).ToList();
+        var reentered = new List<(long CollectionId, long Uid)>(entries.Count);
         foreach (var (collection, uid) in entries)
         {
-            await connection.ExecuteAsync(new CommandDefinition(ReenterVersion,
+            var newUid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(ReenterVersion,
                 new { collection, uid, version, document, user = user.Id }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(MailboxStore.ExpungeEntries,
                 new { collection, owner = user.Id, uids = new[] { uid } }, transaction, cancellationToken: cancellationToken));
+            reentered.Add((collection, newUid));
         }
-        return entries.Count;
+        return reentered;
     }
 
     private static Task<int> InsertVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long document, int number,

@@ -16,4 +16,5 @@ public static class MailboxAuditActions
     public const string Expunge = "expunge";
     public const string Copy = "copy";
     public const string Move = "move";
+    public const string Replace = "replace";
 }
