@@ -67,6 +67,48 @@ public sealed class DocumentCommandLineTests : IClassFixture<MigratedDatabase>
         Assert.Equal(0, (await Run("check")).ExitCode);
     }
 
+    [Fact]
+    public async Task Import_files_a_maildir_once_however_often_and_an_mbox_and_a_folder_of_files()
+    {
+        var (store, user, _) = await UserWithInboxAsync("ivan");
+        using var scratch = new ScratchDirectory("docstore-import-");
+        var maildir = Path.Combine(scratch.Path, "maildir");
+        Directory.CreateDirectory(Path.Combine(maildir, "cur"));
+        Directory.CreateDirectory(Path.Combine(maildir, "new"));
+        var first = DocumentFilingTests.Mail(DocumentFilingTests.Unique("maildir-1"));
+        await File.WriteAllBytesAsync(Path.Combine(maildir, "cur", "1.host:2,FS"), first);
+        await File.WriteAllBytesAsync(Path.Combine(maildir, "new", "2.host"), DocumentFilingTests.Mail(DocumentFilingTests.Unique("maildir-2")));
+        var mbox = Path.Combine(scratch.Path, "archive.mbox");
+        await File.WriteAllTextAsync(mbox,
+            "From alice@example.com Thu Nov 26 10:00:00 2026\nSubject: one\n\nbody one\n>From the quoted line\n\n" +
+            "From bob@example.com Thu Nov 26 11:00:00 2026\nSubject: two\n\nbody two\n");
+        var files = Path.Combine(scratch.Path, "files");
+        Directory.CreateDirectory(files);
+        await File.WriteAllBytesAsync(Path.Combine(files, "report.pdf"), [0x25, 0x50, 0x44, 0x46, 0x00, 0xFF]);
+
+        var maildirImport = await Run("import", maildir, "--into", "Imported/Mail", "--user", user.Name);
+        var again = await Run("import", maildir, "--into", "Imported/Mail", "--user", user.Name);
+        var mboxImport = await Run("import", mbox, "--into", "Imported/Mbox", "--user", user.Name);
+        var filesImport = await Run("import", files, "--into", "Imported/Files", "--user", user.Name);
+
+        Assert.True(maildirImport.ExitCode == 0, maildirImport.Output);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.True(mboxImport.ExitCode == 0, mboxImport.Output);
+        Assert.True(filesImport.ExitCode == 0, filesImport.Output);
+        var mail = await store.MessagesAsync(user, (await store.FindAsync(user, "Imported/Mail", CancellationToken.None))!.Id, CancellationToken.None);
+        Assert.Equal(2, mail.Count);
+        var flagged = mail.Single(m => m.Flags.Flagged);
+        Assert.True(flagged.Flags.Seen);
+        Assert.Equal(first, (await store.ReadAsync(flagged.DocumentId, flagged.Version, CancellationToken.None))!.Bytes.ToArray());
+        var mboxMessages = await store.MessagesAsync(user, (await store.FindAsync(user, "Imported/Mbox", CancellationToken.None))!.Id, CancellationToken.None);
+        Assert.Equal(2, mboxMessages.Count);
+        Assert.Equal("Subject: one\n\nbody one\nFrom the quoted line\n",
+            Encoding.Latin1.GetString((await store.ReadAsync(mboxMessages[0].DocumentId, 1, CancellationToken.None))!.Bytes.Span));
+        var uploaded = Assert.Single(await store.MessagesAsync(user, (await store.FindAsync(user, "Imported/Files", CancellationToken.None))!.Id, CancellationToken.None));
+        Assert.Contains("report.pdf", Encoding.ASCII.GetString((await store.ReadAsync(uploaded.DocumentId, 1, CancellationToken.None))!.Bytes.Span), StringComparison.Ordinal);
+        Assert.Equal(0, (await Run("check")).ExitCode);
+    }
+
     private async Task<(MailboxStore Store, Core.Principals.User User, Mailbox Inbox)> UserWithInboxAsync(string prefix)
     {
         var name = prefix + Guid.NewGuid().ToString("N")[..6];
