@@ -125,6 +125,8 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
         await folder.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true);
         var expunge = await Assert.ThrowsAsync<ImapCommandException>(() => folder.ExpungeAsync());
         var move = await Assert.ThrowsAsync<ImapCommandException>(() => folder.MoveToAsync(uid, other));
+        var replace = await Assert.ThrowsAsync<ImapCommandException>(() => folder.ReplaceAsync(uid,
+            new ReplaceRequest(MimeMessage.Load(new MemoryStream(DocumentFilingTests.Mail(DocumentFilingTests.Unique("held-replacement")))))));
         using var delete = await http.DeleteAsync($"api/documents/{Id(document)}");
         await folder.CloseAsync();
         await folder.OpenAsync(FolderAccess.ReadOnly);
@@ -132,6 +134,7 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
         Assert.Equal(ImapCommandResponse.No, expunge.Response);
         Assert.Contains("Case 2026-17", expunge.ResponseText, StringComparison.Ordinal);
         Assert.Equal(ImapCommandResponse.No, move.Response);
+        Assert.Contains("Case 2026-17", replace.ResponseText, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
         Assert.Contains("Case 2026-17", await delete.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, folder.Count);
