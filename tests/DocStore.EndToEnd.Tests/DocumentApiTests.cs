@@ -234,6 +234,27 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
     }
 
     [Fact]
+    public async Task A_mails_attachments_are_child_documents_downloaded_on_their_own()
+    {
+        using var client = await SignInAsync();
+        var folder = await NewFolderAsync(client);
+        var pdf = Pdf();
+        var builder = new BodyBuilder { TextBody = "Please find the invoice attached." };
+        builder.Attachments.Add("invoice.pdf", pdf, new ContentType("application", "pdf"));
+        var mail = new MimeMessage { Subject = "Invoice 42", Body = builder.ToMessageBody() };
+        mail.From.Add(new MailboxAddress("Supplier", "billing@example.com"));
+
+        await folder.AppendAsync(new AppendRequest(mail));
+        var document = Assert.Single((await ListAsync(folder.FullName)).EnumerateArray());
+        var child = Assert.Single((await GetAsync($"api/documents/{Id(document)}/children")).EnumerateArray());
+
+        Assert.Equal("invoice.pdf", child.GetProperty("title").GetString());
+        Assert.Equal(Id(document), child.GetProperty("parentId").GetInt64());
+        Assert.Equal(pdf, await http.GetByteArrayAsync($"api/documents/{Id(child)}/content"));
+        Assert.Equal("application/pdf", (await GetAsync($"api/documents/{Id(child)}/versions"))[0].GetProperty("mediaType").GetString());
+    }
+
+    [Fact]
     public async Task Bad_requests_get_problem_details_that_say_what_to_send()
     {
         var collection = (await GetAsync("api/collections")).EnumerateArray().First();

@@ -26,6 +26,9 @@ public interface IDocumentStore
     /// <summary>The documents of one of the user's collections in UID order, each with its entry there; null when the user has no such collection.</summary>
     Task<IReadOnlyList<DocumentInfo>?> ListAsync(User user, long collectionId, CancellationToken cancellationToken);
 
+    /// <summary>A mail's attachments, each a document of its own (kind <c>file</c>).</summary>
+    Task<IReadOnlyList<DocumentInfo>?> ChildrenAsync(User user, long documentId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<VersionInfo>?> VersionsAsync(User user, long documentId, CancellationToken cancellationToken);
 
     /// <summary>The original file of a version (the current one when null); a mail's is the message itself. Audited as a download.</summary>

@@ -65,10 +65,9 @@ public sealed partial class DocumentStore
          FOR UPDATE OF d SKIP LOCKED
         """;
 
+    // A mail's attachments go with it.
     private const string PurgeDocuments = """
-        WITH children AS (
-            UPDATE document SET parent_document_id = NULL WHERE parent_document_id = ANY(@documents)
-        ), tags AS (
+        WITH tags AS (
             DELETE FROM document_tag WHERE document_id = ANY(@documents)
         ), versions AS (
             DELETE FROM version WHERE document_id = ANY(@documents) RETURNING sha256, file_sha256
@@ -206,6 +205,9 @@ public sealed partial class DocumentStore
 
     private static async Task PurgeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, long[] documents, CancellationToken cancellationToken)
     {
+        var children = (await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM document WHERE parent_document_id = ANY(@documents)",
+            new { documents }, transaction, cancellationToken: cancellationToken))).ToArray();
+        documents = [.. documents, .. children];
         var blobs = (await connection.QueryAsync<byte[]>(new CommandDefinition(PurgeDocuments,
             new { documents, user = actor.PrincipalId }, transaction, cancellationToken: cancellationToken))).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(PurgeBlobs, new { blobs }, transaction, cancellationToken: cancellationToken));

@@ -15,7 +15,7 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
     // Who reaches a document (see the interface); @user and @admin are always parameters.
     private const string Visible = """
         (@admin OR EXISTS (SELECT 1 FROM entry ve JOIN collection vc ON vc.id = ve.collection_id
-                            WHERE ve.document_id = d.id AND vc.owner_id = @user)
+                            WHERE ve.document_id IN (d.id, d.parent_document_id) AND vc.owner_id = @user)
                 OR (d.trashed_at IS NOT NULL AND (d.trashed_by = @user OR d.created_by = @user)))
         """;
 
@@ -27,6 +27,8 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
         """;
 
     private const string SelectListed = $"SELECT {DocumentColumns}, e.uid AS Uid FROM entry e JOIN document d ON d.id = e.document_id WHERE e.collection_id = @collection ORDER BY e.uid";
+
+    private const string SelectChildren = $"SELECT {DocumentColumns} FROM document d WHERE d.parent_document_id = @document ORDER BY d.id";
 
     private const string SelectDocument = $"SELECT {DocumentColumns} FROM document d WHERE d.id = @document AND {Visible}";
 
@@ -94,6 +96,17 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ListedRow>(new CommandDefinition(SelectListed, new { collection = collectionId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToInfo([new Placement(collectionId, collection.Name, checked((uint)r.Uid))])).ToList();
+    }
+
+    public async Task<IReadOnlyList<DocumentInfo>?> ChildrenAsync(User user, long documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!await IsVisibleAsync(connection, null, user, documentId, cancellationToken))
+        {
+            return null;
+        }
+        var rows = await connection.QueryAsync<DocumentRow>(new CommandDefinition(SelectChildren, new { document = documentId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToInfo([])).ToList();
     }
 
     public async Task<IReadOnlyList<VersionInfo>?> VersionsAsync(User user, long documentId, CancellationToken cancellationToken)

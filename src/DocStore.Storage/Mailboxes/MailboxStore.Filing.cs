@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using DocStore.Core.Documents;
+using MimeKit;
 using Npgsql;
 
 namespace DocStore.Storage.Mailboxes;
@@ -70,7 +71,79 @@ public sealed partial class MailboxStore
          LIMIT 1
         """;
 
+    // DESIGN.md: a mail's attachments are child documents, listed and downloaded on their own.
+    private const string InsertAttachment = """
+        WITH child AS (
+            INSERT INTO document (kind, title, parent_document_id, created_by) VALUES ('file', @title, @parent, @owner) RETURNING id
+        ), version AS (
+            INSERT INTO version (document_id, number, sha256, size, media_type, file_name, author_id, file_sha256, file_size)
+            SELECT id, 1, @sha256, @size, @mediaType, @fileName, @owner, @sha256, @size FROM child
+        ), logged AS (
+            INSERT INTO change (kind, document_id, principal_id, data)
+            SELECT 'attachment', id, @owner, jsonb_build_object('parent', @parent) FROM child
+        )
+        SELECT id FROM child
+        """;
+
+    /// <summary>The most attachments of one mail that become child documents.</summary>
+    private const int MaxAttachments = 100;
+
     private sealed record FiledDocument(long DocumentId, int Version, bool Trashed);
+
+    /// <summary>An attachment decoded and spooled before the transaction.</summary>
+    private sealed record SpooledAttachment(SpooledBlob Blob, string FileName, string MediaType);
+
+    /// <summary>
+    /// The mail's attachments, decoded. A mail MimeKit cannot read has none here and is filed
+    /// all the same: its bytes are what counts.
+    /// </summary>
+    private static async Task<List<SpooledAttachment>> SpoolAttachmentsAsync(SpooledBlob blob, CancellationToken cancellationToken)
+    {
+        var attachments = new List<SpooledAttachment>();
+        try
+        {
+            blob.File.Position = 0;
+            using var message = await MimeMessage.LoadAsync(blob.File, cancellationToken);
+            var number = 0;
+            foreach (var part in message.Attachments.OfType<MimePart>().Where(p => p.Content is not null).Take(MaxAttachments))
+            {
+                number++;
+                await using var decoded = new MemoryStream();
+                await part.Content!.DecodeToAsync(decoded, cancellationToken);
+                decoded.Position = 0;
+                var name = UploadMessage.CleanFileName(part.FileName ?? $"attachment-{number}");
+                attachments.Add(new SpooledAttachment(await BlobStore.SpoolAsync(decoded, cancellationToken), name, part.ContentType.MimeType));
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException or InvalidOperationException or NotSupportedException)
+        {
+            // Note: malformed mail is common; the message itself is still filed byte for byte.
+        }
+        finally
+        {
+            blob.File.Position = 0;
+        }
+        return attachments;
+    }
+
+    private static async Task FileAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long owner, long parent,
+        IReadOnlyList<SpooledAttachment> attachments, CancellationToken cancellationToken)
+    {
+        foreach (var attachment in attachments)
+        {
+            await BlobStore.StoreAsync(connection, transaction, attachment.Blob, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(InsertAttachment, new
+            {
+                title = attachment.FileName,
+                parent,
+                owner,
+                sha256 = attachment.Blob.Sha256,
+                size = attachment.Blob.Size,
+                mediaType = attachment.MediaType,
+                fileName = attachment.FileName,
+            }, transaction, cancellationToken: cancellationToken));
+        }
+    }
 
     /// <summary>The UID under which the same mail is already in the collection, or null.</summary>
     private static async Task<uint?> FindFiledHereAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long collection,

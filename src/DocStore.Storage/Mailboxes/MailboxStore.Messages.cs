@@ -108,37 +108,41 @@ public sealed partial class MailboxStore
             ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
 
         // Spooled and analysed before the transaction: it holds the collection lock only for the inserts.
-        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item, byte[] BodySha256)>(messages.Count);
+        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item, byte[] BodySha256, List<SpooledAttachment> Attachments)>(messages.Count);
         try
         {
             foreach (var item in messages)
             {
                 var blob = await BlobStore.SpoolAsync(item.Message, cancellationToken);
                 var structure = await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
-                spooled.Add((blob, structure, item, await HashBodyAsync(blob, structure.BodyOffset, cancellationToken)));
+                spooled.Add((blob, structure, item, await HashBodyAsync(blob, structure.BodyOffset, cancellationToken), await SpoolAttachmentsAsync(blob, cancellationToken)));
             }
 
             // RFC 3502: all messages are filed, or none.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var uids = new List<uint>(spooled.Count);
-            foreach (var (blob, structure, item, bodySha256) in spooled)
+            foreach (var (blob, structure, item, bodySha256, attachments) in spooled)
             {
-                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, bodySha256, item, actor, cancellationToken));
+                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, bodySha256, attachments, item, actor, cancellationToken));
             }
             await transaction.CommitAsync(cancellationToken);
             return new MultiAppendResult(uidValidity, uids);
         }
         finally
         {
-            foreach (var (blob, _, _, _) in spooled)
+            foreach (var (blob, _, _, _, attachments) in spooled)
             {
                 await blob.DisposeAsync();
+                foreach (var attachment in attachments)
+                {
+                    await attachment.Blob.DisposeAsync();
+                }
             }
         }
     }
 
     private static async Task<uint> FileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long mailboxId,
-        SpooledBlob blob, MessageStructure structure, byte[] bodySha256, AppendItem item, Actor actor, CancellationToken cancellationToken)
+        SpooledBlob blob, MessageStructure structure, byte[] bodySha256, IReadOnlyList<SpooledAttachment> attachments, AppendItem item, Actor actor, CancellationToken cancellationToken)
     {
         var flags = item.Flags;
         var messageId = structure.Envelope.MessageId;
@@ -174,6 +178,7 @@ public sealed partial class MailboxStore
             await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
                 new { document, sha256 = blob.Sha256, size = blob.Size, owner = user.Id, structure = MessageStructureJson.Serialize(structure), bodySha256 },
                 transaction, cancellationToken: cancellationToken));
+            await FileAttachmentsAsync(connection, transaction, user.Id, document, attachments, cancellationToken);
         }
         var tags = flags.Keywords.Where(KeywordTags.IsValid).ToArray();
         if (tags.Length > 0)
