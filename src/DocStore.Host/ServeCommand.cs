@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using DocStore.Core.Auditing;
+using DocStore.Core.Documents;
 using DocStore.Core.Health;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
@@ -11,12 +12,14 @@ using DocStore.Imap.Server;
 using DocStore.Search;
 using DocStore.Storage;
 using DocStore.Storage.Auditing;
+using DocStore.Storage.Documents;
 using DocStore.Storage.Embedded;
 using DocStore.Storage.Health;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Search;
 using DocStore.Web;
+using DocStore.Web.Api;
 using DocStore.Web.Security;
 using Microsoft.AspNetCore.Connections;
 using Npgsql;
@@ -107,6 +110,7 @@ internal static class ServeCommand
             app.MapHealth();
             app.MapMe();
             app.MapConsole();
+            app.MapDocumentApi();
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -146,5 +150,7 @@ internal static class ServeCommand
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<ImapServerState>());
         services.AddSingleton<IHealthProbe>(new DatabaseHealthProbe(database.DataSource, database.Description));
         services.AddDocStoreWebSecurity();
+        services.AddSingleton<IDocumentStore, DocumentStore>();
+        services.AddHostedService<RetentionService>();
     }
 }

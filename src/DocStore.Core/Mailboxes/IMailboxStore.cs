@@ -81,4 +81,13 @@ public partial interface IMailboxStore
     /// RFC 4315 UID EXPUNGE), leaving tombstones; returns the expunged UIDs in ascending order.
     /// </summary>
     Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// REPLACE (RFC 8508) as a new version of the same document: the message is filed as its next
+    /// version, the replaced entry is expunged, the target gains an entry with the given flags,
+    /// and every other collection holding the document sees its old UID vanish and a new one
+    /// appear. Null when the mailbox has no message <paramref name="uid"/>;
+    /// <see cref="KeyNotFoundException"/> when the target is not one of the user's mailboxes.
+    /// </summary>
+    Task<AppendResult?> ReplaceAsync(User user, long mailboxId, uint uid, long toMailboxId, AppendItem message, Actor actor, CancellationToken cancellationToken);
 }

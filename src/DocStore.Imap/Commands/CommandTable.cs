@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Data.Common;
+using DocStore.Core.Documents;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Server;
 
@@ -49,6 +50,8 @@ internal static class CommandTable
         ["SELECT"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["EXAMINE"] = new(SelectHandler.ExecuteAsync, AllowedIn.SignedIn),
         ["APPEND"] = new(AppendHandler.ExecuteAsync, AllowedIn.SignedIn),
+        ["REPLACE"] = new(ReplaceHandler.ExecuteAsync, AllowedIn.Selected),
+        ["UID REPLACE"] = new(ReplaceHandler.ExecuteAsync, AllowedIn.Selected),
         ["CHECK"] = new(NoopHandler.ExecuteAsync, AllowedIn.Selected),
         ["CLOSE"] = new(CloseHandler.CloseAsync, AllowedIn.Selected, NeedsRead: false),
         ["UNSELECT"] = new(CloseHandler.UnselectAsync, AllowedIn.Selected, NeedsRead: false),
@@ -139,6 +142,10 @@ internal static class CommandTable
         {
             session.LogStoreFailure(command.Name, ex);
             return Completion.No("The store is unavailable; nothing was changed. Try again.", "UNAVAILABLE");
+        }
+        catch (LegalHoldException ex)
+        {
+            return Completion.No(ex.Message, "CANNOT");
         }
     }
 

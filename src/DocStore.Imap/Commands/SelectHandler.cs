@@ -1,4 +1,5 @@
 using DocStore.Core.Sharing;
+using DocStore.Core.Documents;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 using DocStore.Imap.Server;
@@ -108,12 +109,21 @@ internal static class CloseHandler
         }
         var view = session.Selected!;
         // RFC 4314 §4: without "e", CLOSE closes without expunging.
+        string? kept = null;
         if (!view.ReadOnly && view.Rights.HasFlag(MailboxRights.Expunge))
         {
-            await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
+            try
+            {
+                await session.Backend.Mailboxes.ExpungeAsync(session.User!, view.Mailbox.Id, null, session.Actor, cancellationToken);
+            }
+            catch (LegalHoldException ex)
+            {
+                // CLOSE cannot fail (RFC 9051 §6.4.2): the mailbox is closed and the held messages stay.
+                kept = ex.Message;
+            }
         }
         session.Unselect();
-        return Completion.Ok("CLOSE completed");
+        return Completion.Ok(kept is null ? "CLOSE completed" : $"CLOSE completed; {kept}");
     }
 
     public static Task<Completion> UnselectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)

@@ -122,7 +122,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             MaxNestingDepth = options.MaxNestingDepth,
             MaxStreamedLiteralSize = options.AppendLimit,
         };
-        parser.StreamLiteral = ImapLiteralContext.IsAppendMessage;
+        parser.StreamLiteral = context => ImapLiteralContext.IsAppendMessage(context) || ImapLiteralContext.IsReplaceMessage(context);
     }
 
     /// <summary>After ENABLE IMAP4rev2 (RFC 9051): UTF-8 names and strings, ESEARCH answers.</summary>

@@ -10,6 +10,8 @@ public static class MailboxAuditActions
     public const string Delete = "mailbox-delete";
     public const string Rename = "mailbox-rename";
     public const string Append = "append";
+    public const string AppendDuplicate = "append-duplicate";
+    public const string Trash = "trash";
     public const string Flags = "flags";
     public const string Expunge = "expunge";
     public const string Copy = "copy";
@@ -17,4 +19,5 @@ public static class MailboxAuditActions
     public const string AclSet = "acl-set";
     public const string AclDelete = "acl-delete";
     public const string QuotaSet = "quota-set";
+    public const string Replace = "replace";
 }

@@ -61,6 +61,7 @@ public sealed partial class MailboxStore
 
         if (move && sources.Count > 0)
         {
+            await EnsureNotHeldAsync(connection, transaction, fromMailboxId, sources.Select(s => s.Uid).ToArray(), "nothing was moved.", cancellationToken);
             // The documents live on in the target: nothing goes to the trash.
             await connection.ExecuteAsync(new CommandDefinition(ExpungeEntries,
                 new { collection = fromMailboxId, owner = user.Id, uids = sources.Select(s => s.Uid).ToArray() }, transaction, cancellationToken: cancellationToken));

@@ -24,12 +24,12 @@ public sealed partial class MailboxStore
            FOR UPDATE OF e
         """;
 
-    private const string DeleteTags = """
+    internal const string DeleteTags = """
         DELETE FROM document_tag t USING unnest(@documents::bigint[], @tags::text[]) AS r(document_id, tag)
          WHERE t.document_id = r.document_id AND t.tag = r.tag
         """;
 
-    private const string AddTags = """
+    internal const string AddTags = """
         INSERT INTO document_tag (document_id, tag) SELECT * FROM unnest(@documents::bigint[], @tags::text[]) ON CONFLICT DO NOTHING
         """;
 
@@ -78,7 +78,7 @@ public sealed partial class MailboxStore
         """;
 
     // RFC 7162 §3.2.10: the tombstones carry a modseq above every one the mailbox has handed out.
-    private const string ExpungeEntries = """
+    internal const string ExpungeEntries = """
         WITH removed AS (
             DELETE FROM entry WHERE collection_id = @collection AND uid = ANY(@uids) RETURNING uid, document_id
         ), bumped AS (
@@ -195,14 +195,16 @@ public sealed partial class MailboxStore
             return [];
         }
 
+        var expungedUids = expunged.Select(e => e.Uid).ToArray();
+        await EnsureNotHeldAsync(connection, transaction, mailboxId, expungedUids, "nothing was expunged.", cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ExpungeEntries,
-            new { collection = mailboxId, owner = user.Id, uids = expunged.Select(e => e.Uid).ToArray() }, transaction, cancellationToken: cancellationToken));
-        var trashed = await TrashOrphansAsync(connection, transaction, user.Id, expunged.Select(e => e.DocumentId).Distinct().ToArray(), cancellationToken);
+            new { collection = mailboxId, owner = user.Id, uids = expungedUids }, transaction, cancellationToken: cancellationToken));
+        var trashed = await TrashOrphansAsync(connection, transaction, actor, user.Id, mailboxId, expunged.Select(e => e.DocumentId).Distinct().ToArray(), cancellationToken);
         await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Expunge, mailboxId, null,
             new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["uids"] = expunged.Count.ToString(),
-                ["trashed"] = trashed.ToString(),
+                ["trashed"] = trashed.Length.ToString(),
             }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return expunged.Select(e => checked((uint)e.Uid)).ToList();

@@ -35,8 +35,8 @@ public sealed partial class MailboxStore
         """;
 
     private const string InsertVersion = """
-        INSERT INTO version (document_id, number, sha256, size, media_type, author_id, structure)
-        VALUES (@document, 1, @sha256, @size, 'message/rfc822', @owner, @structure::jsonb)
+        INSERT INTO version (document_id, number, sha256, size, media_type, author_id, structure, body_sha256)
+        VALUES (@document, 1, @sha256, @size, 'message/rfc822', @owner, @structure::jsonb, @bodySha256)
         """;
 
     // Keywords differing only in case are one tag (document_tag_key): the first spelling wins.
@@ -46,7 +46,7 @@ public sealed partial class MailboxStore
 
     // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
     // APPEND (kind 'append', version 1) and COPY/MOVE (kind 'copy') file entries the same way.
-    private const string InsertEntry = """
+    internal const string InsertEntry = """
         WITH filed AS (
             INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
             VALUES (@collection, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
@@ -109,21 +109,22 @@ public sealed partial class MailboxStore
             ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
 
         // Spooled and analysed before the transaction: it holds the collection lock only for the inserts.
-        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item)>(messages.Count);
+        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item, byte[] BodySha256, List<SpooledAttachment> Attachments)>(messages.Count);
         try
         {
             foreach (var item in messages)
             {
                 var blob = await BlobStore.SpoolAsync(item.Message, cancellationToken);
-                spooled.Add((blob, await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken), item));
+                var structure = await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
+                spooled.Add((blob, structure, item, await HashBodyAsync(blob, structure.BodyOffset, cancellationToken), await SpoolAttachmentsAsync(blob, cancellationToken)));
             }
 
             // RFC 3502: all messages are filed, or none.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var uids = new List<uint>(spooled.Count);
-            foreach (var (blob, structure, item) in spooled)
+            foreach (var (blob, structure, item, bodySha256, attachments) in spooled)
             {
-                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, item, actor, cancellationToken));
+                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, bodySha256, attachments, item, actor, cancellationToken));
             }
             await EnsureQuotaAsync(connection, transaction, user.Id, mailboxId, checkUser: true, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -131,24 +132,56 @@ public sealed partial class MailboxStore
         }
         finally
         {
-            foreach (var (blob, _, _) in spooled)
+            foreach (var (blob, _, _, _, attachments) in spooled)
             {
                 await blob.DisposeAsync();
+                foreach (var attachment in attachments)
+                {
+                    await attachment.Blob.DisposeAsync();
+                }
             }
         }
     }
 
     private static async Task<uint> FileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long mailboxId,
-        SpooledBlob blob, MessageStructure structure, AppendItem item, Actor actor, CancellationToken cancellationToken)
+        SpooledBlob blob, MessageStructure structure, byte[] bodySha256, IReadOnlyList<SpooledAttachment> attachments, AppendItem item, Actor actor, CancellationToken cancellationToken)
     {
         var flags = item.Flags;
-        await BlobStore.StoreAsync(connection, transaction, blob, cancellationToken);
-        var document = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertDocument,
-            new { title = Title(structure.Envelope.Subject), messageId = structure.Envelope.MessageId, owner = user.Id },
-            transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
-            new { document, sha256 = blob.Sha256, size = blob.Size, owner = user.Id, structure = MessageStructureJson.Serialize(structure) },
-            transaction, cancellationToken: cancellationToken));
+        var messageId = structure.Envelope.MessageId;
+        // The collection row first: two APPENDs of the same mail to one collection queue here, so the second finds the first.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT 1 FROM collection WHERE id = @collection FOR NO KEY UPDATE",
+            new { collection = mailboxId }, transaction, cancellationToken: cancellationToken));
+        if (await FindFiledHereAsync(connection, transaction, mailboxId, blob, bodySha256, messageId, cancellationToken) is { } existing)
+        {
+            // DESIGN.md: filing the same mail twice does not make two documents; APPENDUID names the one there is.
+            await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.AppendDuplicate, mailboxId, null,
+                new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["uid"] = existing.ToString(),
+                    ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
+                }), cancellationToken);
+            return existing;
+        }
+
+        var adopted = await AdoptFiledElsewhereAsync(connection, transaction, user.Id, blob, bodySha256, messageId, cancellationToken);
+        long document;
+        var version = 1;
+        if (adopted is not null)
+        {
+            document = adopted.DocumentId;
+            version = adopted.Version;
+        }
+        else
+        {
+            await BlobStore.StoreAsync(connection, transaction, blob, cancellationToken);
+            document = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertDocument,
+                new { title = Title(structure.Envelope.Subject), messageId, owner = user.Id },
+                transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
+                new { document, sha256 = blob.Sha256, size = blob.Size, owner = user.Id, structure = MessageStructureJson.Serialize(structure), bodySha256 },
+                transaction, cancellationToken: cancellationToken));
+            await FileAttachmentsAsync(connection, transaction, user.Id, document, attachments, cancellationToken);
+        }
         var tags = flags.Keywords.Where(KeywordTags.IsValid).ToArray();
         if (tags.Length > 0)
         {
@@ -163,7 +196,7 @@ public sealed partial class MailboxStore
                 {
                     collection = mailboxId,
                     document,
-                    version = 1,
+                    version,
                     kind = "append",
                     flags.Answered,
                     flags.Flagged,
@@ -187,6 +220,7 @@ public sealed partial class MailboxStore
                 ["uid"] = uid.ToString(),
                 ["size"] = blob.Size.ToString(),
                 ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
+                ["document"] = adopted is null ? "new" : adopted.Trashed ? "restored from the trash" : "already filed elsewhere",
             }), cancellationToken);
         return checked((uint)uid);
     }

@@ -56,14 +56,14 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
     // DESIGN.md, nothing is lost: a document that no collection holds any more goes to the trash.
     private const string TrashOrphans = """
         WITH trashed AS (
-            UPDATE document d SET trashed_at = now(), trashed_by = @owner
+            UPDATE document d SET trashed_at = now(), trashed_by = @owner, trashed_from = @collection
              WHERE d.id = ANY(@documents) AND d.trashed_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM entry e WHERE e.document_id = d.id)
             RETURNING d.id
         ), logged AS (
-            INSERT INTO change (kind, document_id, principal_id) SELECT 'trash', id, @owner FROM trashed
+            INSERT INTO change (kind, collection_id, document_id, principal_id) SELECT 'trash', @collection, id, @owner FROM trashed
         )
-        SELECT count(*) FROM trashed
+        SELECT id FROM trashed ORDER BY id
         """;
 
     private const string InsertTreeChange = """
@@ -183,9 +183,10 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         var collection = node.Mailbox.Id;
         await connection.ExecuteAsync(new CommandDefinition(
             LockMailbox, new { collection }, transaction, cancellationToken: cancellationToken));
+        await EnsureNotHeldAsync(connection, transaction, collection, null, "the mailbox was not deleted.", cancellationToken);
         var documents = (await connection.QueryAsync<long>(new CommandDefinition(
             DeleteEntries, new { collection, owner = user.Id }, transaction, cancellationToken: cancellationToken))).ToArray();
-        var trashed = await TrashOrphansAsync(connection, transaction, user.Id, documents, cancellationToken);
+        var trashed = await TrashOrphansAsync(connection, transaction, actor, user.Id, collection, documents, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM collection WHERE id = @collection", new { collection }, transaction, cancellationToken: cancellationToken));
         await RecordTreeChangeAsync(connection, transaction, actor, user.Id, MailboxAuditActions.Delete, collection,
@@ -193,7 +194,7 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
             {
                 ["name"] = path.Visible(node.Mailbox.Name),
                 ["documents"] = documents.Length.ToString(),
-                ["trashed"] = trashed.ToString(),
+                ["trashed"] = trashed.Length.ToString(),
             },
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -305,11 +306,22 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         return parent!.Value;
     }
 
-    private static Task<long> TrashOrphansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long owner, long[] documents, CancellationToken cancellationToken) =>
-        documents.Length == 0
-            ? Task.FromResult(0L)
-            : connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                TrashOrphans, new { owner, documents }, transaction, cancellationToken: cancellationToken));
+    /// <summary>Moves the documents no collection holds any more to the trash, noting where they were; returns their ids.</summary>
+    private static async Task<long[]> TrashOrphansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, long owner, long collection,
+        long[] documents, CancellationToken cancellationToken)
+    {
+        if (documents.Length == 0)
+        {
+            return [];
+        }
+        var trashed = (await connection.QueryAsync<long>(new CommandDefinition(
+            TrashOrphans, new { owner, collection, documents }, transaction, cancellationToken: cancellationToken))).ToArray();
+        foreach (var document in trashed)
+        {
+            await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Trash, collection, document), cancellationToken);
+        }
+        return trashed;
+    }
 
     private static async Task RecordTreeChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, long owner, string action,
         long collection, Dictionary<string, string> details, CancellationToken cancellationToken)

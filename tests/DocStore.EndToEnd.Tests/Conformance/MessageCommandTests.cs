@@ -143,13 +143,13 @@ public sealed class MessageCommandTests : IClassFixture<FreshServer>
     }
 
     [Fact]
-    public async Task A_copy_is_the_same_email_and_a_new_append_is_not()
+    public async Task A_copy_is_the_same_email_and_another_append_is_not()
     {
         await using var imap = await ImapSession.SignInAsync(fixture);
         var source = await imap.NewMailboxAsync("Src");
         var target = await imap.NewMailboxAsync("Dst");
         await imap.AppendAsync(source, Messages.Report);
-        await imap.AppendAsync(source, Messages.Report);
+        await imap.AppendAsync(source, Messages.Plain("another message"));
         await imap.OkAsync($"SELECT {source}");
 
         await imap.OkAsync($"COPY 1 {target}");

@@ -143,7 +143,8 @@ public sealed class MultiSessionTests : IClassFixture<FreshServer>
         for (var i = 0; i < 6; i++)
         {
             var session = i % 2 == 0 ? first : second;
-            var completion = ImapSession.Completion(await session.RunAsync($"APPEND {box} {{4+}}\r\nx\r\n\r\n"));
+            // Six different messages: the same one filed again would be the same document and UID.
+            var completion = ImapSession.Completion(await session.RunAsync($"APPEND {box} {{4+}}\r\n{i}\r\n\r\n"));
             var parts = completion.Split(' ', '[', ']');
             validities.Add(parts[3]);
             uids.Add(uint.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture));

@@ -218,4 +218,6 @@ internal partial class NoMailboxes : IMailboxStore
     public virtual Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public virtual Task<AppendResult?> ReplaceAsync(User user, long mailboxId, uint uid, long toMailboxId, AppendItem message, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 }
