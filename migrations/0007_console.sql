@@ -14,7 +14,7 @@ CREATE TABLE web_session (
 CREATE INDEX web_session_principal ON web_session (principal_id) WHERE ended_at IS NULL;
 
 -- Audit filters page backwards by id (newest first) within an action or a collection.
-CREATE INDEX audit_action ON audit (action, id);
+CREATE INDEX audit_action_id ON audit (action, id);
 CREATE INDEX audit_collection ON audit (collection_id, id) WHERE collection_id IS NOT NULL;
 
 -- The dashboard's "filed per day" and "storage per day" read the last weeks only.

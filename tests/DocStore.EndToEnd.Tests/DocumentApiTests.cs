@@ -104,7 +104,7 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
         Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
         Assert.Equal(emailId, Assert.Single(back).EmailId);
         Assert.DoesNotContain((await GetAsync("api/trash")).EnumerateArray(), d => d.GetProperty("emailId").GetString() == emailId);
-        var actions = (await GetAsync($"api/audit?document={Id(document)}")).EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToList();
+        var actions = (await GetAsync($"api/audit/trail?document={Id(document)}")).EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToList();
         Assert.Contains("append", actions);
         Assert.Contains("trash", actions);
         Assert.Contains("restore", actions);
@@ -146,7 +146,7 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
         await using var imap = await Conformance.ImapSession.SignInAsync(fixture);
         var box = await imap.NewMailboxAsync("Held");
         await imap.AppendAsync(box, Conformance.Messages.Plain("held by its collection"));
-        var collection = (await GetAsync("api/collections")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == box);
+        var collection = (await GetAsync("api/collections/readable")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == box);
         using var hold = await http.PutAsJsonAsync($"api/collections/{Id(collection)}/governance", new { legalHold = true, reason = "Audit 2026" });
         hold.EnsureSuccessStatusCode();
         await imap.OkAsync($"SELECT {box}");
@@ -257,7 +257,7 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
     [Fact]
     public async Task Bad_requests_get_problem_details_that_say_what_to_send()
     {
-        var collection = (await GetAsync("api/collections")).EnumerateArray().First();
+        var collection = (await GetAsync("api/collections/readable")).EnumerateArray().First();
 
         using var noFile = await http.PostAsync($"api/collections/{Id(collection)}/documents", new MultipartFormDataContent { { new StringContent("x"), "title" } });
         using var badTag = await http.PostAsync($"api/collections/{Id(collection)}/documents", Form([1, 2, 3], "a.bin", "application/octet-stream", null, "not a keyword"));
@@ -315,13 +315,13 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
 
     private async Task<JsonElement> ListAsync(string folder)
     {
-        var collection = (await GetAsync("api/collections")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == folder);
+        var collection = (await GetAsync("api/collections/readable")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == folder);
         return await GetAsync($"api/collections/{Id(collection)}/documents");
     }
 
     private async Task<JsonElement> UploadAsync(string folder, byte[] bytes, string fileName, string mediaType, string? title, string tags)
     {
-        var collection = (await GetAsync("api/collections")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == folder);
+        var collection = (await GetAsync("api/collections/readable")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == folder);
         using var form = Form(bytes, fileName, mediaType, title, tags);
         using var response = await http.PostAsync($"api/collections/{Id(collection)}/documents", form);
         var body = await response.Content.ReadAsStringAsync();

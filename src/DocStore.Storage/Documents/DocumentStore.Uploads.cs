@@ -12,7 +12,7 @@ namespace DocStore.Storage.Documents;
 
 public sealed partial class DocumentStore
 {
-    private const string LockOwnedCollection = "SELECT 1 FROM collection WHERE id = @collection AND (owner_id = @user OR @admin) FOR NO KEY UPDATE";
+    private const string LockOwnedCollection = "SELECT 1 FROM collection WHERE id = @collection AND (@admin OR strpos(collection_rights(id, @user), 'i') > 0) FOR NO KEY UPDATE";
 
     private const string InsertFileDocument = """
         INSERT INTO document (object_id, kind, title, message_id, created_by) VALUES (@objectId, 'file', @title, @messageId, @user)
@@ -101,6 +101,8 @@ public sealed partial class DocumentStore
                 ["size"] = prepared.File.Size.ToString(CultureInfo.InvariantCulture),
                 ["sha256"] = Convert.ToHexStringLower(prepared.File.Sha256),
             }), cancellationToken);
+        // The same quotas as an IMAP APPEND (sharing): over either, nothing is filed.
+        await MailboxStore.EnsureQuotaAsync(connection, transaction, user.Id, collectionId, checkUser: true, cancellationToken);
         var info = await ReadDocumentAsync(connection, transaction, user, document, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return info;

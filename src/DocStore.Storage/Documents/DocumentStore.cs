@@ -12,10 +12,11 @@ namespace DocStore.Storage.Documents;
 /// </summary>
 public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocumentStore
 {
-    // Who reaches a document (see the interface); @user and @admin are always parameters.
+    // Who reaches a document (see the interface): the RFC 4314 "r" right on a collection holding it
+    // (sharing, migration 0004); @user and @admin are always parameters.
     private const string Visible = """
         (@admin OR EXISTS (SELECT 1 FROM entry ve JOIN collection vc ON vc.id = ve.collection_id
-                            WHERE ve.document_id IN (d.id, d.parent_document_id) AND vc.owner_id = @user)
+                            WHERE ve.document_id IN (d.id, d.parent_document_id) AND strpos(collection_rights(vc.id, @user), 'r') > 0)
                 OR (d.trashed_at IS NOT NULL AND (d.trashed_by = @user OR d.created_by = @user)))
         """;
 
@@ -36,7 +37,7 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
     private const string SelectPlacements = """
         WITH RECURSIVE held AS (
             SELECT e.collection_id, e.uid FROM entry e JOIN collection c ON c.id = e.collection_id
-             WHERE e.document_id = @document AND (@admin OR c.owner_id = @user)
+             WHERE e.document_id = @document AND (@admin OR strpos(collection_rights(c.id, @user), 'r') > 0)
         ), up AS (
             SELECT c.id AS start, c.parent_id, c.name AS path FROM collection c WHERE c.id IN (SELECT collection_id FROM held)
             UNION ALL
@@ -49,7 +50,7 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
 
     private const string SelectCollections = """
         WITH RECURSIVE up AS (
-            SELECT c.id AS start, c.parent_id, c.name AS path FROM collection c WHERE @admin OR c.owner_id = @user
+            SELECT c.id AS start, c.parent_id, c.name AS path FROM collection c WHERE @admin OR strpos(collection_rights(c.id, @user), 'r') > 0
             UNION ALL
             SELECT up.start, p.parent_id, p.name || '/' || up.path FROM up JOIN collection p ON p.id = up.parent_id
         )

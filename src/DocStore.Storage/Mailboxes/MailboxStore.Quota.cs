@@ -42,7 +42,8 @@ public sealed partial class MailboxStore
     /// Called inside the transaction of APPEND (<paramref name="checkUser"/>), COPY and MOVE after
     /// their inserts: usage at the limit is allowed, over it throws and the caller rolls back.
     /// </summary>
-    private static async Task EnsureQuotaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long user, long collection, bool checkUser,
+    /// <summary>Throws <see cref="QuotaExceededException"/> when the filing just made (uncommitted) exceeds a quota.</summary>
+    internal static async Task EnsureQuotaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long user, long collection, bool checkUser,
         CancellationToken cancellationToken)
     {
         var state = await connection.QuerySingleOrDefaultAsync<QuotaState>(new CommandDefinition(SelectQuotaState,

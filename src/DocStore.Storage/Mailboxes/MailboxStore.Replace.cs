@@ -12,7 +12,7 @@ namespace DocStore.Storage.Mailboxes;
 public sealed partial class MailboxStore
 {
     private const string SelectReplaced = """
-        SELECT e.document_id FROM entry e JOIN collection c ON c.id = e.collection_id AND c.owner_id = @owner
+        SELECT e.document_id FROM entry e JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(c.id, @owner), 'e') > 0
          WHERE e.collection_id = @collection AND e.uid = @uid
            FOR UPDATE OF e
         """;

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using DocStore.Core.Documents;
 using DocStore.Core.Principals;
+using DocStore.Core.Sharing;
 using DocStore.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +25,9 @@ public static class DocumentEndpoints
     {
         var api = endpoints.MapGroup("/api").RequireAuthorization(WebSecurity.UserPolicy);
 
-        api.MapGet("/collections", async (HttpContext http, IDocumentStore store, CancellationToken ct) =>
+        // Every collection the user may read (own, shared with them, Shared/), with retention and hold;
+        // GET /api/collections is the console's tree of one owner's collections.
+        api.MapGet("/collections/readable", async (HttpContext http, IDocumentStore store, CancellationToken ct) =>
             Results.Ok(await store.CollectionsAsync(UserOf(http.User), ct)));
         api.MapPut("/collections/{id:long}/governance", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
         {
@@ -107,7 +110,9 @@ public static class DocumentEndpoints
         api.MapDelete("/trash/{id:long}", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
             await store.PurgeAsync(UserOf(http.User), id, WebSecurity.ActorOf(http), ct) ? Results.NoContent() : Problems.Of(StatusCodes.Status404NotFound, NoDocument)));
 
-        api.MapGet("/audit", async (HttpContext http, IDocumentStore store, CancellationToken ct) =>
+        // The audit trail for everyone: administrators see all of it, other users their own lines
+        // (the console's admin-only view with paging is GET /api/audit).
+        api.MapGet("/audit/trail", async (HttpContext http, IDocumentStore store, CancellationToken ct) =>
         {
             var query = http.Request.Query;
             if (!TryLong(query["document"], out var document) || !TryLong(query["collection"], out var collection)
@@ -135,6 +140,10 @@ public static class DocumentEndpoints
         catch (LegalHoldException ex)
         {
             return Problems.Of(StatusCodes.Status409Conflict, ex.Message);
+        }
+        catch (QuotaExceededException ex)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, ex.Message + " Delete documents or ask an administrator for a larger quota.");
         }
         catch (DocumentInputException ex)
         {
