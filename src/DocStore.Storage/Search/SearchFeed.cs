@@ -8,10 +8,14 @@ namespace DocStore.Storage.Search;
 /// <summary>The indexer's view of PostgreSQL: change rows, versions, bytes and the transaction horizon.</summary>
 public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
 {
+    // Attachments filed as child documents are not indexed on their own: their text is already in
+    // their mail's index entry, and SEARCH only ever answers with mailbox entries. (The mark still
+    // moves past their change rows: it follows the transaction barrier, not the rows read.)
     private const string SelectChanges = """
-        SELECT seq AS Seq, document_id AS DocumentId FROM change
-         WHERE seq > @after AND seq <= @upTo AND document_id IS NOT NULL
-         ORDER BY seq LIMIT @limit
+        SELECT ch.seq AS Seq, ch.document_id AS DocumentId FROM change ch
+         WHERE ch.seq > @after AND ch.seq <= @upTo AND ch.document_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM document d WHERE d.id = ch.document_id AND d.parent_document_id IS NOT NULL)
+         ORDER BY ch.seq LIMIT @limit
         """;
 
     // The identity sequence is not transactional: its last value counts rows not yet committed.
@@ -29,9 +33,9 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
         """;
 
     private const string SelectAllVersions = """
-        SELECT document_id AS DocumentId, number AS Version FROM version
-         WHERE (document_id, number) > (@document, @version)
-         ORDER BY document_id, number LIMIT @limit
+        SELECT v.document_id AS DocumentId, v.number AS Version FROM version v JOIN document d ON d.id = v.document_id
+         WHERE (v.document_id, v.number) > (@document, @version) AND d.parent_document_id IS NULL
+         ORDER BY v.document_id, v.number LIMIT @limit
         """;
 
     private const string SelectVersion = "SELECT sha256 AS Sha256, size AS Size FROM version WHERE document_id = @document AND number = @version";
@@ -72,7 +76,7 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
         return rows.Select(r => new DocumentVersion(r.DocumentId, r.Version)).ToList();
     }
 
-    public Task<long> CountVersionsAsync(CancellationToken cancellationToken) => ScalarAsync("SELECT count(*) FROM version", cancellationToken);
+    public Task<long> CountVersionsAsync(CancellationToken cancellationToken) => ScalarAsync("SELECT count(*) FROM version v JOIN document d ON d.id = v.document_id WHERE d.parent_document_id IS NULL", cancellationToken);
 
     public async Task<ReadOnlyMemory<byte>?> ReadAsync(DocumentVersion version, CancellationToken cancellationToken)
     {
