@@ -1,7 +1,7 @@
 namespace DocStore.Core.Mime;
 
 /// <summary>A read-only, seekable view of bytes already in memory; nothing is copied.</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> bytes) : Stream
+public sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> bytes) : Stream
 {
     private int position;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using DocStore.Core.Mime;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 
@@ -76,46 +77,5 @@ public static class MessageTextExtractor
                 logger?.LogWarning(ex, "Text of a {MediaType} part could not be extracted; the message is indexed without it", part.ContentType.MimeType);
             }
         }
-    }
-
-    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
-    {
-        private int position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override long Length => memory.Length;
-
-        public override long Position
-        {
-            get => position;
-            set => position = (int)Math.Clamp(value, 0, memory.Length);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = Math.Min(buffer.Length, memory.Length - position);
-            memory.Span.Slice(position, n).CopyTo(buffer);
-            position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => position + offset,
-            _ => memory.Length + offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
