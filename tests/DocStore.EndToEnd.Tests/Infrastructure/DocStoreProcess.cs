@@ -59,10 +59,31 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         await File.WriteAllTextAsync(path, pfx.ExportCertificatePem());
     }
 
-    /// <summary>Starts <c>docstore serve</c> and waits until it says it is up (or fails).</summary>
+    /// <summary>
+    /// Starts <c>docstore serve</c> and waits until it says it is up (or fails). With ports of its
+    /// own choosing it tries again on fresh ports when one was taken between the choice and the
+    /// bind (another test's server, or a client's source port); the output of every try is kept,
+    /// so the admin password a first try printed is still found.
+    /// </summary>
     public static async Task<DocStoreProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, (int Imap, int Tls, int Http)? ports = null)
     {
-        var (imap, tls, http) = ports ?? (FreePort(), FreePort(), FreePort());
+        var earlier = "";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, settings, ports ?? (FreePort(), FreePort(), FreePort()), earlier);
+            }
+            catch (PortTakenException ex) when (ports is null && attempt < 4)
+            {
+                earlier = ex.Output;
+            }
+        }
+    }
+
+    private static async Task<DocStoreProcess> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings, (int Imap, int Tls, int Http) ports, string earlier)
+    {
+        var (imap, tls, http) = ports;
         var info = HostCommand("serve", "--data-dir", dataDirectory, $"--Imap:Port={imap}", $"--Imap:TlsPort={tls}", $"--Http:Port={http}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
@@ -71,6 +92,7 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
 
         var child = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new DocStoreProcess(child, dataDirectory, imap, tls, http);
+        server.output.Append(earlier);
         child.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         child.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         child.Exited += (_, _) => server.ready.TrySetResult(false);
@@ -81,7 +103,14 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         var started = await server.ready.Task.WaitAsync(TimeSpan.FromSeconds(120));
         if (!started)
         {
-            throw new InvalidOperationException($"docstore did not start:\n{server.Output}");
+            var output = server.Output;
+            if (output.Contains("cannot listen", StringComparison.Ordinal))
+            {
+                await child.WaitForExitAsync();
+                child.Dispose();
+                throw new PortTakenException(output);
+            }
+            throw new InvalidOperationException($"docstore did not start:\n{output}");
         }
         return server;
     }
@@ -165,11 +194,35 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         return info;
     }
 
+    /// <summary>
+    /// A loopback port nobody listens on, chosen below Linux's ephemeral range (32768 and up), so
+    /// that the source ports of the tests' own client connections do not take it before the
+    /// server binds it.
+    /// </summary>
     public static int FreePort()
     {
+        for (var i = 0; i < 50; i++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var candidate = new TcpListener(IPAddress.Loopback, port);
+                candidate.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class PortTakenException(string output) : Exception("docstore could not listen on a chosen port")
+    {
+        public string Output { get; } = output;
     }
 
     // The host project builds beside this one in the same configuration.
