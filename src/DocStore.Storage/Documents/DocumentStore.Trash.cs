@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
+using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
 using DocStore.Storage.Auditing;
 using DocStore.Storage.Mailboxes;
@@ -144,21 +145,7 @@ public sealed partial class DocumentStore
         var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT current_version FROM document WHERE id = @document",
             new { document = documentId }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(MarkRestored, new { document = documentId, collection, user = user.Id }, transaction, cancellationToken: cancellationToken));
-        var uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(MailboxStore.InsertEntry, new
-        {
-            collection,
-            document = documentId,
-            version,
-            kind = "restore",
-            answered = false,
-            flagged = false,
-            deleted = false,
-            draft = false,
-            internalDate = DateTime.UtcNow,
-            internalDateOffset = (short)0,
-            owner = user.Id,
-            seen = false,
-        }, transaction, cancellationToken: cancellationToken));
+        var uid = await MailboxStore.InsertEntryAsync(connection, transaction, collection, documentId, version, "restore", MessageFlags.None, DateTimeOffset.UtcNow, user.Id, cancellationToken);
         await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, DocumentAuditActions.Restore, collection, documentId,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["uid"] = uid.ToString(CultureInfo.InvariantCulture) }), cancellationToken);
         var info = await ReadDocumentAsync(connection, transaction, user, documentId, cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
+using DocStore.Core.Mailboxes;
 using DocStore.Core.Mime;
 using DocStore.Core.Principals;
 using DocStore.Storage.Auditing;
@@ -77,22 +78,7 @@ public sealed partial class DocumentStore
             await connection.ExecuteAsync(new CommandDefinition(MailboxStore.AddTags,
                 new { documents = tags.Select(_ => document).ToArray(), tags }, transaction, cancellationToken: cancellationToken));
         }
-        var now = DateTimeOffset.UtcNow;
-        var uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(MailboxStore.InsertEntry, new
-        {
-            collection = collectionId,
-            document,
-            version = 1,
-            kind = "append",
-            answered = false,
-            flagged = false,
-            deleted = false,
-            draft = false,
-            internalDate = now.UtcDateTime,
-            internalDateOffset = (short)0,
-            owner = user.Id,
-            seen = false,
-        }, transaction, cancellationToken: cancellationToken));
+        var uid = await MailboxStore.InsertEntryAsync(connection, transaction, collectionId, document, 1, "append", MessageFlags.None, DateTimeOffset.UtcNow, user.Id, cancellationToken);
         await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, DocumentAuditActions.Upload, collectionId, document,
             new Dictionary<string, string>(StringComparer.Ordinal)
             {

@@ -46,7 +46,7 @@ public sealed partial class MailboxStore
 
     // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
     // APPEND (kind 'append', version 1) and COPY/MOVE (kind 'copy') file entries the same way.
-    internal const string InsertEntry = """
+    private const string InsertEntry = """
         WITH filed AS (
             INSERT INTO entry (collection_id, document_id, version_number, answered, flagged, deleted, draft, internal_date, internal_date_offset)
             VALUES (@collection, @document, @version, @answered, @flagged, @deleted, @draft, @internalDate, @internalDateOffset)
@@ -191,23 +191,7 @@ public sealed partial class MailboxStore
         long uid;
         try
         {
-            uid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry,
-                new
-                {
-                    collection = mailboxId,
-                    document,
-                    version,
-                    kind = "append",
-                    flags.Answered,
-                    flags.Flagged,
-                    flags.Deleted,
-                    flags.Draft,
-                    internalDate = item.InternalDate.ToUniversalTime(),
-                    internalDateOffset = (short)item.InternalDate.Offset.TotalMinutes,
-                    owner = user.Id,
-                    flags.Seen,
-                },
-                transaction, cancellationToken: cancellationToken));
+            uid = await InsertEntryAsync(connection, transaction, mailboxId, document, version, "append", flags, item.InternalDate, user.Id, cancellationToken);
         }
         catch (PostgresException e) when (string.Equals(e.SqlState, PostgresErrorCodes.ForeignKeyViolation, StringComparison.Ordinal))
         {
@@ -270,6 +254,29 @@ public sealed partial class MailboxStore
         // PostgreSQL text cannot hold NUL, which an encoded-word can carry.
         return Rfc2047.DecodeText(Encoding.UTF8.GetBytes(subject)).Replace('\0', '\uFFFD').Trim();
     }
+
+    /// <summary>
+    /// Files one entry of a document version with these flags and internal date (UID and modseq
+    /// by trigger, a change row of <paramref name="kind"/>, \Seen for <paramref name="owner"/>);
+    /// returns its UID. APPEND, REPLACE, uploads and restores all file through here.
+    /// </summary>
+    internal static Task<long> InsertEntryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long collection, long document, int version,
+        string kind, MessageFlags flags, DateTimeOffset internalDate, long owner, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry, new
+        {
+            collection,
+            document,
+            version,
+            kind,
+            flags.Answered,
+            flags.Flagged,
+            flags.Deleted,
+            flags.Draft,
+            internalDate = internalDate.UtcDateTime,
+            internalDateOffset = (short)internalDate.Offset.TotalMinutes,
+            owner,
+            flags.Seen,
+        }, transaction, cancellationToken: cancellationToken));
 
     private sealed record VersionRow(byte[] Sha256, long Size, string? Structure);
 

@@ -69,22 +69,7 @@ public sealed partial class MailboxStore
         var newUid = reentered.FirstOrDefault(r => r.CollectionId == toMailboxId).Uid;
         if (newUid == 0)
         {
-            var flags = message.Flags;
-            newUid = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertEntry, new
-            {
-                collection = toMailboxId,
-                document,
-                version,
-                kind = "version",
-                flags.Answered,
-                flags.Flagged,
-                flags.Deleted,
-                flags.Draft,
-                internalDate = message.InternalDate.ToUniversalTime(),
-                internalDateOffset = (short)message.InternalDate.Offset.TotalMinutes,
-                owner = user.Id,
-                flags.Seen,
-            }, transaction, cancellationToken: cancellationToken));
+            newUid = await InsertEntryAsync(connection, transaction, toMailboxId, document.Value, version, "version", message.Flags, message.InternalDate, user.Id, cancellationToken);
         }
 
         await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Replace, mailboxId, document,
