@@ -11,6 +11,13 @@ namespace DocStore.Core.Mailboxes;
 /// </summary>
 public partial interface IMailboxStore
 {
+    /// <summary>
+    /// The user's mailboxes, parents before children: all of them, or (with LIST
+    /// <paramref name="patterns"/>) at least those the patterns can match. Trees no pattern can
+    /// reach (the shared repository for <c>LIST "" "INBOX*"</c>) are not read.
+    /// </summary>
+    Task<IReadOnlyList<MailboxListing>> ListAsync(User user, IReadOnlyCollection<string>? patterns, CancellationToken cancellationToken);
+
     /// <summary>All the user's mailboxes, parents before children.</summary>
     Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken);
 

@@ -26,11 +26,11 @@ internal static class ListHandler
             return Completion.Ok("LIST completed");
         }
 
-        var mailboxes = await session.Backend.Mailboxes.ListAsync(session.User!, cancellationToken);
+        var patterns = list.CanonicalPatterns.ToList();
+        var mailboxes = await session.Backend.Mailboxes.ListAsync(session.User!, patterns, cancellationToken);
         var subscribed = (list.Selection.HasFlag(ListSelectOptions.Subscribed) || list.Return.HasFlag(ListReturnOptions.Subscribed))
             ? new HashSet<string>(await session.Backend.Mailboxes.SubscriptionsAsync(session.User!, cancellationToken), StringComparer.Ordinal)
             : null;
-        var patterns = list.CanonicalPatterns.ToList();
         foreach (var listing in mailboxes)
         {
             var name = listing.Mailbox.Name;

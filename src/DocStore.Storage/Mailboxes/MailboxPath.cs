@@ -65,4 +65,37 @@ internal sealed record MailboxPath(TreeKind Kind, string? Owner, string[] Levels
     };
 
     public string Visible(string relative) => Visible(Kind, Owner, relative);
+
+    /// <summary>
+    /// Which trees LIST patterns can reach, from each pattern's literal start (up to its first
+    /// <c>*</c> or <c>%</c>): <c>Shared/...</c> and <c>Users/...</c> never name a personal
+    /// collection, and a start that is neither a prefix of nor prefixed by a namespace name never
+    /// names another tree's. Over-approximates: a tree it keeps may still match nothing.
+    /// </summary>
+    public static (bool Personal, bool Others) TreesMatching(IEnumerable<string> patterns)
+    {
+        bool personal = false, others = false;
+        foreach (var pattern in patterns)
+        {
+            var wildcard = pattern.AsSpan().IndexOfAny('*', '%');
+            var literal = wildcard < 0 ? pattern : pattern[..wildcard];
+            var inOthers = IsNamespaceName(literal, wildcard < 0);
+            personal |= !inOthers;
+            others |= inOthers || SharedPrefix.StartsWith(literal, StringComparison.Ordinal) || UsersPrefix.StartsWith(literal, StringComparison.Ordinal);
+        }
+        return (personal, others);
+    }
+
+    // Whether every name starting with (or, when whole, equal to) the literal lies in another tree.
+    private static bool IsNamespaceName(string literal, bool whole)
+    {
+        foreach (var prefix in (ReadOnlySpan<string>)[SharedPrefix, UsersPrefix])
+        {
+            if (literal.StartsWith(prefix + MailboxNames.Delimiter, StringComparison.Ordinal) || (whole && string.Equals(literal, prefix, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -70,12 +70,23 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         INSERT INTO change (kind, collection_id, principal_id, data) VALUES (@kind, @collection, @owner, @data::jsonb)
         """;
 
-    public async Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken) => ListAsync(user, null, cancellationToken);
+
+    public async Task<IReadOnlyList<MailboxListing>> ListAsync(User user, IReadOnlyCollection<string>? patterns, CancellationToken cancellationToken)
     {
+        var (personal, others) = patterns is null ? (true, true) : MailboxPath.TreesMatching(patterns);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        var own = tree.Ordered.Select(n => new MailboxListing(n.Mailbox with { Rights = MailboxRights.All, Owned = true }, n.HasChildren));
-        return [.. own, .. await ListOthersAsync(connection, user, cancellationToken)];
+        var listing = new List<MailboxListing>();
+        if (personal)
+        {
+            var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
+            listing.AddRange(tree.Ordered.Select(n => new MailboxListing(n.Mailbox with { Rights = MailboxRights.All, Owned = true }, n.HasChildren)));
+        }
+        if (others)
+        {
+            listing.AddRange(await ListOthersAsync(connection, user, cancellationToken));
+        }
+        return listing;
     }
 
     public async Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken)

@@ -183,6 +183,8 @@ internal partial class NoMailboxes : IMailboxStore
 
     public virtual Task<IReadOnlyList<MailboxListing>> ListAsync(User user, CancellationToken cancellationToken) => throw Unexpected();
 
+    public virtual Task<IReadOnlyList<MailboxListing>> ListAsync(User user, IReadOnlyCollection<string>? patterns, CancellationToken cancellationToken) => throw Unexpected();
+
     public virtual Task<Mailbox?> FindAsync(User user, string name, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<MailboxChange> CreateAsync(User user, string name, string? specialUse, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
