@@ -100,8 +100,8 @@ public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailbox
         {
             return await FindOtherAsync(connection, user, path, cancellationToken);
         }
-        var tree = await MailboxTree.LoadAsync(connection, null, user.Id, cancellationToken);
-        return tree.Find(path.Relative)?.Mailbox is { } mailbox ? mailbox with { Rights = MailboxRights.All, Owned = true } : null;
+        // Walks the name's levels only: SELECT in a tree of thousands reads a handful of rows.
+        return await ResolveAsync(connection, user, path, cancellationToken) is { } mailbox ? mailbox with { Rights = MailboxRights.All, Owned = true } : null;
     }
 
     /// <summary>
