@@ -39,9 +39,9 @@ public sealed class MailRevisionFilingTests : IClassFixture<FreshServer>, IDispo
         var id = DocumentFilingTests.Unique("revised");
         var first = DocumentFilingTests.Mail(id, "Draft one of the contract.");
         var revised = DocumentFilingTests.Mail(id, "Draft two of the contract, signed.");
-        var oldUid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(first))))).Value;
+        var oldUid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(first)))))!.Value;
         await inbox.OpenAsync(FolderAccess.ReadWrite);
-        var copiedUid = (await inbox.CopyToAsync(oldUid, archive)).Value;
+        var copiedUid = (await inbox.CopyToAsync(oldUid, archive))!.Value;
         await inbox.CloseAsync();
 
         // Another session watches the second collection in IDLE.
@@ -61,7 +61,7 @@ public sealed class MailRevisionFilingTests : IClassFixture<FreshServer>, IDispo
         using var done = new CancellationTokenSource();
         var idle = watcher.IdleAsync(done.Token);
 
-        var newUid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(revised))))).Value;
+        var newUid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(revised)))))!.Value;
         // Hang guard only: after DONE the server reports what the IDLE did not, before its OK.
         await Task.WhenAny(heard.Task, Task.Delay(TimeSpan.FromSeconds(30)));
         await done.CancelAsync();
