@@ -11,7 +11,9 @@ namespace DocStore.Storage.Mailboxes;
 /// <summary>
 /// Filing rules of a document store rather than a mail store (DESIGN.md principle 4): the same
 /// mail filed twice stays one document, a client's "move" by APPEND + EXPUNGE keeps the
-/// document with its history, and legal hold refuses what would remove a document.
+/// document with its history, a newer revision of a mail becomes its next version, and legal
+/// hold refuses what would remove a document. APPEND's rules run in the database function
+/// <c>file_mail</c> (migration 0012); what comes before it (spooling, analysis, attachments) is here.
 /// </summary>
 public sealed partial class MailboxStore
 {
