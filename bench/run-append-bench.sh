@@ -9,7 +9,7 @@ set -euo pipefail
 APPEND_ONE=${APPEND_ONE:-500}              # messages per APPEND repetition on 1 connection
 APPEND_FOUR=${APPEND_FOUR:-1000}           # messages per APPEND repetition on 4 connections
 REPETITIONS=${REPETITIONS:-3}
-MAX_SECONDS=${MAX_SECONDS:-30}             # a repetition of APPEND or STORE stops after this long
+MAX_SECONDS=${MAX_SECONDS:-30}             # a repetition stops after this long
 PASSWORD=bench-password-1
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,6 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 if ! command -v dovecot >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
     apt-get update -qq && apt-get install -y -qq dovecot-imapd postgresql >/dev/null
 fi
-sysctl -qw fs.inotify.max_user_instances=8192   # one inotify instance per Dovecot IDLE process
 ulimit -n "$(ulimit -Hn)"                    # 1,000 sockets on each side (20,000 here)
 
 say "building DocStore and the load generator (Release)"
@@ -125,7 +124,6 @@ stop_docstore() {
     if [ -n "$docstore_pid" ]; then kill -TERM "$docstore_pid" 2>/dev/null || true; wait "$docstore_pid" 2>/dev/null || true; fi
     docstore_pid=
 }
-postmaster_pid() { head -1 "$work/docstore/postgres/postmaster.pid"; }
 
 cleanup() {
     stop_docstore
@@ -134,19 +132,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-caches_dropped=yes
-restart_both() {
-    stop_docstore
-    stop_dovecot
-    sync
-    if ! echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then caches_dropped="no (not permitted here)"; fi
-    start_docstore
-    start_dovecot
-}
-
 docstore=(--server docstore --port "$docstore_port" --user admin --password "$PASSWORD")
 sdbox=(--server dovecot-sdbox --port "$dovecot_port" --user sdbox --password "$PASSWORD")
-maildir=(--server dovecot-maildir --port "$dovecot_port" --user maildir --password "$PASSWORD")
 
 say "starting DocStore (IMAP $docstore_port) and Dovecot (IMAP $dovecot_port) in $work"
 start_docstore
