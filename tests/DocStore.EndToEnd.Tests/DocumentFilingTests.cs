@@ -47,7 +47,7 @@ public sealed class DocumentFilingTests : IClassFixture<FreshServer>
     }
 
     [Fact]
-    public async Task A_changed_body_under_the_same_message_id_is_filed_as_its_own_message()
+    public async Task A_changed_body_under_the_same_message_id_is_a_new_version_under_a_new_uid()
     {
         using var client = await SignInAsync();
         var folder = await NewFolderAsync(client);
@@ -55,8 +55,11 @@ public sealed class DocumentFilingTests : IClassFixture<FreshServer>
 
         var first = await folder.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(Mail(id, "one body")))));
         var second = await folder.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(Mail(id, "another body")))));
+        await folder.OpenAsync(FolderAccess.ReadOnly);
 
         Assert.NotEqual(first, second);
+        Assert.Equal(1, folder.Count);
+        Assert.Equal(Mail(id, "another body"), await BodyAsync(folder, second!.Value));
     }
 
     [Fact]

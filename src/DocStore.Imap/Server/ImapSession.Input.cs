@@ -77,13 +77,22 @@ public sealed partial class ImapSession
     }
 
     /// <summary>
-    /// Copies a literal the parser hands over (APPEND's message, up to APPENDLIMIT) to a temporary
-    /// file as it arrives: never held whole in memory. False when the connection ended first.
+    /// The largest literal the parser hands over that is kept in memory; larger ones go to a file.
+    /// The store files a message up to this size in one statement (its BlobStore.InMemoryLimit).
+    /// </summary>
+    internal const int InMemoryLiteralLimit = 256 * 1024;
+
+    /// <summary>
+    /// Copies a literal the parser hands over (APPEND's message, up to APPENDLIMIT) as it arrives:
+    /// into memory up to <see cref="InMemoryLiteralLimit"/>, otherwise to a temporary file, so a
+    /// large one is never held whole in memory. False when the connection ended first.
     /// </summary>
     private async Task<bool> StreamLiteralAsync(long size, CancellationToken cancellationToken)
     {
-        var file = new FileStream(Path.Combine(Path.GetTempPath(), "docstore-literal-" + Guid.NewGuid().ToString("N")),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        Stream file = size <= InMemoryLiteralLimit
+            ? new MemoryStream((int)size)
+            : new FileStream(Path.Combine(Path.GetTempPath(), "docstore-literal-" + Guid.NewGuid().ToString("N")),
+                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         streamed.Add(file);
         var remaining = size;
         while (remaining > 0)

@@ -26,11 +26,25 @@ internal static class BlobStore
     private const string SelectChunks = "SELECT data FROM blob_chunk WHERE sha256 = $1 ORDER BY chunk_no";
 
     /// <summary>
-    /// Copies <paramref name="source"/> to a file under the temp folder that only this user can
-    /// read and that disappears when closed, hashing it on the way.
+    /// The largest content kept in memory rather than spooled to a file: it is filed as one chunk
+    /// passed with the statement that files it (one round trip; see migration 0012).
+    /// </summary>
+    public const int InMemoryLimit = 256 * 1024;
+
+    /// <summary>
+    /// Hashes <paramref name="source"/> and keeps it: in memory when it is seekable and at most
+    /// <see cref="InMemoryLimit"/> bytes are left in it, otherwise in a file under the temp folder
+    /// that only this user can read and that disappears when closed.
     /// </summary>
     public static async Task<SpooledBlob> SpoolAsync(Stream source, CancellationToken cancellationToken)
     {
+        if (source.CanSeek && source.Length - source.Position <= InMemoryLimit)
+        {
+            var bytes = new byte[source.Length - source.Position];
+            await source.ReadExactlyAsync(bytes, cancellationToken);
+            return new SpooledBlob(new MemoryStream(bytes, writable: false), SHA256.HashData(bytes), bytes);
+        }
+
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -56,7 +70,7 @@ internal static class BlobStore
             }
             await file.FlushAsync(cancellationToken);
             file.Position = 0;
-            return new SpooledBlob(file, hash.GetHashAndReset());
+            return new SpooledBlob(file, hash.GetHashAndReset(), null);
         }
         catch
         {
@@ -74,11 +88,15 @@ internal static class BlobStore
     {
         var inserted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             InsertBlob, new { sha256 = blob.Sha256, size = blob.Size }, transaction, cancellationToken: cancellationToken));
-        if (!inserted)
+        if (inserted)
         {
-            return;
+            await WriteChunksAsync(connection, transaction, blob, cancellationToken);
         }
+    }
 
+    /// <summary>Writes the chunks of a blob whose row this transaction has just inserted, one chunk in memory at a time.</summary>
+    public static async Task WriteChunksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SpooledBlob blob, CancellationToken cancellationToken)
+    {
         await using var command = new NpgsqlCommand(InsertChunk, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = blob.Sha256 });
         var number = new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer };
@@ -143,12 +161,19 @@ internal static class BlobStore
     }
 }
 
-/// <summary>A message spooled to a temporary file, with its SHA-256; disposing deletes the file.</summary>
-internal sealed class SpooledBlob(FileStream file, byte[] sha256) : IAsyncDisposable
+/// <summary>
+/// Content spooled to a temporary file, or held in memory when small, with its SHA-256;
+/// disposing deletes the file.
+/// </summary>
+internal sealed class SpooledBlob(Stream file, byte[] sha256, byte[]? bytes) : IAsyncDisposable
 {
-    public FileStream File { get; } = file;
+    /// <summary>The content, seekable: the temporary file, or a stream over <see cref="Bytes"/>.</summary>
+    public Stream File { get; } = file;
 
     public byte[] Sha256 { get; } = sha256;
+
+    /// <summary>The whole content when it is held in memory; null when it is in a file.</summary>
+    public byte[]? Bytes { get; } = bytes;
 
     public long Size => File.Length;
 

@@ -11,6 +11,10 @@ public static class MailboxAuditActions
     public const string Rename = "mailbox-rename";
     public const string Append = "append";
     public const string AppendDuplicate = "append-duplicate";
+
+    /// <summary>A newer revision of a mail the collection holds, filed as its next version (written by migration 0012's file_mail).</summary>
+    public const string AppendVersion = "append-version";
+
     public const string Trash = "trash";
     public const string Flags = "flags";
     public const string Expunge = "expunge";

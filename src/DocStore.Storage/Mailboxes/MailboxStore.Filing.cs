@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Dapper;
 using DocStore.Core.Documents;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Mime;
 using MimeKit;
 using Npgsql;
 
@@ -9,7 +11,9 @@ namespace DocStore.Storage.Mailboxes;
 /// <summary>
 /// Filing rules of a document store rather than a mail store (DESIGN.md principle 4): the same
 /// mail filed twice stays one document, a client's "move" by APPEND + EXPUNGE keeps the
-/// document with its history, and legal hold refuses what would remove a document.
+/// document with its history, a newer revision of a mail becomes its next version, and legal
+/// hold refuses what would remove a document. APPEND's rules run in the database function
+/// <c>file_mail</c> (migration 0012); what comes before it (spooling, analysis, attachments) is here.
 /// </summary>
 public sealed partial class MailboxStore
 {
@@ -19,43 +23,6 @@ public sealed partial class MailboxStore
     /// EXPUNGE in the source, in either order.
     /// </summary>
     public static readonly TimeSpan RefilingWindow = TimeSpan.FromMinutes(10);
-
-    // Same bytes, or the same Message-ID with the same body (transport headers may differ).
-    private const string SelectFiledHere = """
-        SELECT e.uid
-          FROM entry e
-          JOIN document d ON d.id = e.document_id
-          JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
-         WHERE e.collection_id = @collection AND d.kind = 'mail'
-           AND (v.sha256 = @sha256 OR (d.message_id = @messageId AND v.body_sha256 = @bodySha256))
-         ORDER BY e.uid
-         LIMIT 1
-        """;
-
-    // The same mail held in another of the user's collections, or trashed by the user moments ago.
-    private const string SelectFiledElsewhere = """
-        SELECT d.id AS DocumentId, d.current_version AS Version, d.trashed_at IS NOT NULL AS Trashed
-          FROM document d
-          JOIN version v ON v.document_id = d.id AND v.number = d.current_version
-         WHERE d.kind = 'mail' AND d.parent_document_id IS NULL
-           AND (v.sha256 = @sha256 OR (d.message_id = @messageId AND v.body_sha256 = @bodySha256))
-           AND ((d.trashed_at IS NULL AND EXISTS (
-                    SELECT 1 FROM entry e JOIN collection c ON c.id = e.collection_id
-                     WHERE e.document_id = d.id AND c.owner_id = @owner))
-                OR (d.trashed_by = @owner AND d.trashed_at > now() - @window))
-         ORDER BY d.trashed_at NULLS FIRST, d.id
-         LIMIT 1
-           FOR UPDATE OF d
-        """;
-
-    private const string Untrash = """
-        WITH restored AS (
-            UPDATE document SET trashed_at = NULL, trashed_by = NULL, trashed_from = NULL
-             WHERE id = @document AND trashed_at IS NOT NULL
-            RETURNING id
-        )
-        INSERT INTO change (kind, document_id, principal_id) SELECT 'restore', id, @owner FROM restored
-        """;
 
     // The first reason found why entries of the collection may not be removed, or none.
     private const string SelectHoldReason = """
@@ -71,27 +38,62 @@ public sealed partial class MailboxStore
          LIMIT 1
         """;
 
-    // DESIGN.md: a mail's attachments are child documents, listed and downloaded on their own.
-    private const string InsertAttachment = """
-        WITH child AS (
-            INSERT INTO document (kind, title, parent_document_id, created_by) VALUES ('file', @title, @parent, @owner) RETURNING id
-        ), version AS (
-            INSERT INTO version (document_id, number, sha256, size, media_type, file_name, author_id, file_sha256, file_size)
-            SELECT id, 1, @sha256, @size, @mediaType, @fileName, @owner, @sha256, @size FROM child
-        ), logged AS (
-            INSERT INTO change (kind, document_id, principal_id, data)
-            SELECT 'attachment', id, @owner, jsonb_build_object('parent', @parent) FROM child
-        )
-        SELECT id FROM child
-        """;
-
     /// <summary>The most attachments of one mail that become child documents.</summary>
     private const int MaxAttachments = 100;
 
-    private sealed record FiledDocument(long DocumentId, int Version, bool Trashed);
-
     /// <summary>An attachment decoded and spooled before the transaction.</summary>
     private sealed record SpooledAttachment(SpooledBlob Blob, string FileName, string MediaType);
+
+    /// <summary>A mail spooled, analysed and hashed, its attachments decoded: all before it is filed.</summary>
+    private sealed class PreparedMail(AppendItem item, SpooledBlob blob, MessageStructure structure, byte[] bodySha256,
+        List<SpooledAttachment> attachments) : IAsyncDisposable
+    {
+        public AppendItem Item { get; } = item;
+
+        public SpooledBlob Blob { get; } = blob;
+
+        public MessageStructure Structure { get; } = structure;
+
+        public byte[] BodySha256 { get; } = bodySha256;
+
+        public List<SpooledAttachment> Attachments { get; } = attachments;
+
+        /// <summary>Every blob is in memory: the filing statement carries their bytes and needs no transaction of its own.</summary>
+        public bool InMemory => Blob.Bytes is not null && Attachments.TrueForAll(a => a.Blob.Bytes is not null);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Blob.DisposeAsync();
+            foreach (var attachment in Attachments)
+            {
+                await attachment.Blob.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<PreparedMail> PrepareAsync(AppendItem item, CancellationToken cancellationToken)
+    {
+        var blob = await BlobStore.SpoolAsync(item.Message, cancellationToken);
+        try
+        {
+            var structure = blob.Bytes is { } bytes ? MessageAnalyzer.Analyze(bytes) : await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
+            var bodySha256 = await HashBodyAsync(blob, structure.BodyOffset, cancellationToken);
+            // MimeKit parses the mail again only when the structure shows a part to decode.
+            var attachments = HasAttachment(structure.Body) ? await SpoolAttachmentsAsync(blob, cancellationToken) : [];
+            return new PreparedMail(item, blob, structure, bodySha256, attachments);
+        }
+        catch
+        {
+            await blob.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whether a part, here or in an embedded message, is marked as an attachment (what MimeKit's <c>Attachments</c> lists).</summary>
+    private static bool HasAttachment(BodyPart part) =>
+        string.Equals(part.Disposition?.Type, "attachment", StringComparison.OrdinalIgnoreCase)
+        || (part.Parts?.Any(HasAttachment) ?? false)
+        || (part.Message is { } message && HasAttachment(message.Body));
 
     /// <summary>
     /// The mail's attachments, decoded. A mail MimeKit cannot read has none here and is filed
@@ -126,47 +128,6 @@ public sealed partial class MailboxStore
         return attachments;
     }
 
-    private static async Task FileAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long owner, long parent,
-        IReadOnlyList<SpooledAttachment> attachments, CancellationToken cancellationToken)
-    {
-        foreach (var attachment in attachments)
-        {
-            await BlobStore.StoreAsync(connection, transaction, attachment.Blob, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(InsertAttachment, new
-            {
-                title = attachment.FileName,
-                parent,
-                owner,
-                sha256 = attachment.Blob.Sha256,
-                size = attachment.Blob.Size,
-                mediaType = attachment.MediaType,
-                fileName = attachment.FileName,
-            }, transaction, cancellationToken: cancellationToken));
-        }
-    }
-
-    /// <summary>The UID under which the same mail is already in the collection, or null.</summary>
-    private static async Task<uint?> FindFiledHereAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long collection,
-        SpooledBlob blob, byte[] bodySha256, string? messageId, CancellationToken cancellationToken)
-    {
-        var uid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectFiledHere,
-            new { collection, sha256 = blob.Sha256, messageId, bodySha256 }, transaction, cancellationToken: cancellationToken));
-        return uid is null ? null : checked((uint)uid.Value);
-    }
-
-    /// <summary>The same mail as a document of this user elsewhere (restored from the trash if it was there), or null.</summary>
-    private static async Task<FiledDocument?> AdoptFiledElsewhereAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long owner,
-        SpooledBlob blob, byte[] bodySha256, string? messageId, CancellationToken cancellationToken)
-    {
-        var found = await connection.QuerySingleOrDefaultAsync<FiledDocument>(new CommandDefinition(SelectFiledElsewhere,
-            new { owner, sha256 = blob.Sha256, messageId, bodySha256, window = RefilingWindow }, transaction, cancellationToken: cancellationToken));
-        if (found is { Trashed: true })
-        {
-            await connection.ExecuteAsync(new CommandDefinition(Untrash, new { document = found.DocumentId, owner }, transaction, cancellationToken: cancellationToken));
-        }
-        return found;
-    }
-
     /// <summary>Throws <see cref="LegalHoldException"/> when a hold forbids removing these entries (all when <paramref name="uids"/> is null).</summary>
     internal static async Task EnsureNotHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long collection, long[]? uids,
         string refused, CancellationToken cancellationToken)
@@ -182,6 +143,10 @@ public sealed partial class MailboxStore
     /// <summary>The SHA-256 of the message's body: the bytes after its header.</summary>
     private static async Task<byte[]> HashBodyAsync(SpooledBlob blob, long bodyOffset, CancellationToken cancellationToken)
     {
+        if (blob.Bytes is { } bytes)
+        {
+            return SHA256.HashData(bytes.AsSpan((int)Math.Min(bodyOffset, bytes.Length)));
+        }
         blob.File.Position = Math.Min(bodyOffset, blob.File.Length);
         var hash = await SHA256.HashDataAsync(blob.File, cancellationToken);
         blob.File.Position = 0;

@@ -6,7 +6,9 @@ using DocStore.Core.Mime;
 using DocStore.Core.Principals;
 using DocStore.Storage.Auditing;
 using MimeKit.Utils;
+using DocStore.Core.Sharing;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace DocStore.Storage.Mailboxes;
 
@@ -29,20 +31,16 @@ public sealed partial class MailboxStore
     // RFC 4314 §4: APPEND and COPY need "i" on the target.
     private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND strpos(collection_rights(@collection, @owner), 'i') > 0";
 
-    private const string InsertDocument = """
-        INSERT INTO document (kind, title, message_id, created_by) VALUES ('mail', @title, @messageId, @owner)
-        RETURNING id
+    // Migration 0012: the whole filing of one mail, its answer one row.
+    private const string FileMail = """
+        SELECT o_uidvalidity, o_uid, o_document, o_outcome, o_unstored
+          FROM file_mail($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
         """;
 
-    private const string InsertVersion = """
-        INSERT INTO version (document_id, number, sha256, size, media_type, author_id, structure, body_sha256)
-        VALUES (@document, 1, @sha256, @size, 'message/rfc822', @owner, @structure::jsonb, @bodySha256)
-        """;
+    /// <summary>The SQLSTATEs <c>file_mail</c> raises: no such mailbox (or no "i" right on it), a quota exceeded.</summary>
+    private const string NoMailboxState = "DS404";
 
-    // Keywords differing only in case are one tag (document_tag_key): the first spelling wins.
-    private const string InsertTags = """
-        INSERT INTO document_tag (document_id, tag) SELECT @document, unnest(@tags::text[]) ON CONFLICT DO NOTHING
-        """;
+    private const string OverQuotaState = "DS507";
 
     // The trigger on entry assigns the UID and modseq and locks the collection row until commit.
     // APPEND (kind 'append', version 1) and COPY/MOVE (kind 'copy') file entries the same way.
@@ -101,112 +99,139 @@ public sealed partial class MailboxStore
         return new AppendResult(result.UidValidity, result.Uids[0]);
     }
 
+    /// <summary>
+    /// Files the messages (RFC 3502: all of them, or none) through <c>file_mail</c> (migration
+    /// 0012). Messages are spooled, analysed and hashed first; when every blob fits in memory the
+    /// statements go out as one batch, one implicit transaction, one round trip, committed before
+    /// the answer is read to its end. Otherwise an explicit transaction streams the chunks of the
+    /// blobs the function inserted without their bytes.
+    /// </summary>
     public async Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var uidValidity = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                SelectOwnedUidValidity, new { collection = mailboxId, owner = user.Id }, cancellationToken: cancellationToken))
-            ?? throw new KeyNotFoundException($"The user has no mailbox {mailboxId}.");
-
-        // Spooled and analysed before the transaction: it holds the collection lock only for the inserts.
-        var spooled = new List<(SpooledBlob Blob, MessageStructure Structure, AppendItem Item, byte[] BodySha256, List<SpooledAttachment> Attachments)>(messages.Count);
+        var prepared = new List<PreparedMail>(messages.Count);
         try
         {
             foreach (var item in messages)
             {
-                var blob = await BlobStore.SpoolAsync(item.Message, cancellationToken);
-                var structure = await MessageAnalyzer.AnalyzeAsync(blob.File, cancellationToken);
-                spooled.Add((blob, structure, item, await HashBodyAsync(blob, structure.BodyOffset, cancellationToken), await SpoolAttachmentsAsync(blob, cancellationToken)));
+                prepared.Add(await PrepareAsync(item, cancellationToken));
             }
 
-            // RFC 3502: all messages are filed, or none.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var uids = new List<uint>(spooled.Count);
-            foreach (var (blob, structure, item, bodySha256, attachments) in spooled)
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            try
             {
-                uids.Add(await FileAsync(connection, transaction, user, mailboxId, blob, structure, bodySha256, attachments, item, actor, cancellationToken));
+                return prepared.TrueForAll(p => p.InMemory)
+                    ? await FileBatchAsync(connection, user, mailboxId, prepared, actor, cancellationToken)
+                    : await FileStreamingAsync(connection, user, mailboxId, prepared, actor, cancellationToken);
             }
-            await EnsureQuotaAsync(connection, transaction, user.Id, mailboxId, checkUser: true, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new MultiAppendResult(uidValidity, uids);
+            catch (PostgresException e) when (string.Equals(e.SqlState, NoMailboxState, StringComparison.Ordinal))
+            {
+                throw new KeyNotFoundException(e.MessageText, e);
+            }
+            catch (PostgresException e) when (string.Equals(e.SqlState, OverQuotaState, StringComparison.Ordinal))
+            {
+                throw new QuotaExceededException(e.MessageText, e);
+            }
         }
         finally
         {
-            foreach (var (blob, _, _, _, attachments) in spooled)
+            foreach (var mail in prepared)
             {
-                await blob.DisposeAsync();
-                foreach (var attachment in attachments)
-                {
-                    await attachment.Blob.DisposeAsync();
-                }
+                await mail.DisposeAsync();
             }
         }
     }
 
-    private static async Task<uint> FileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, long mailboxId,
-        SpooledBlob blob, MessageStructure structure, byte[] bodySha256, IReadOnlyList<SpooledAttachment> attachments, AppendItem item, Actor actor, CancellationToken cancellationToken)
+    private static async Task<MultiAppendResult> FileBatchAsync(NpgsqlConnection connection, User user, long mailboxId, List<PreparedMail> prepared,
+        Actor actor, CancellationToken cancellationToken)
     {
-        var flags = item.Flags;
-        var messageId = structure.Envelope.MessageId;
-        // The collection row first: two APPENDs of the same mail to one collection queue here, so the second finds the first.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT 1 FROM collection WHERE id = @collection FOR NO KEY UPDATE",
-            new { collection = mailboxId }, transaction, cancellationToken: cancellationToken));
-        if (await FindFiledHereAsync(connection, transaction, mailboxId, blob, bodySha256, messageId, cancellationToken) is { } existing)
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var mail in prepared)
         {
-            // DESIGN.md: filing the same mail twice does not make two documents; APPENDUID names the one there is.
-            await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.AppendDuplicate, mailboxId, null,
-                new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["uid"] = existing.ToString(),
-                    ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
-                }), cancellationToken);
-            return existing;
+            var command = new NpgsqlBatchCommand(FileMail);
+            AddFilingParameters(command.Parameters, user, mailboxId, mail, actor);
+            batch.BatchCommands.Add(command);
         }
 
-        var adopted = await AdoptFiledElsewhereAsync(connection, transaction, user.Id, blob, bodySha256, messageId, cancellationToken);
-        long document;
-        var version = 1;
-        if (adopted is not null)
+        long uidValidity = 0;
+        var uids = new List<uint>(prepared.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            document = adopted.DocumentId;
-            version = adopted.Version;
-        }
-        else
-        {
-            await BlobStore.StoreAsync(connection, transaction, blob, cancellationToken);
-            document = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertDocument,
-                new { title = Title(structure.Envelope.Subject), messageId, owner = user.Id },
-                transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
-                new { document, sha256 = blob.Sha256, size = blob.Size, owner = user.Id, structure = MessageStructureJson.Serialize(structure), bodySha256 },
-                transaction, cancellationToken: cancellationToken));
-            await FileAttachmentsAsync(connection, transaction, user.Id, document, attachments, cancellationToken);
-        }
-        var tags = flags.Keywords.Where(KeywordTags.IsValid).ToArray();
-        if (tags.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(InsertTags, new { document, tags }, transaction, cancellationToken: cancellationToken));
-        }
-
-        long uid;
-        try
-        {
-            uid = await InsertEntryAsync(connection, transaction, mailboxId, document, version, "append", flags, item.InternalDate, user.Id, cancellationToken);
-        }
-        catch (PostgresException e) when (string.Equals(e.SqlState, PostgresErrorCodes.ForeignKeyViolation, StringComparison.Ordinal))
-        {
-            throw new KeyNotFoundException($"Mailbox {mailboxId} was deleted while a message was filed into it.", e);
-        }
-
-        await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Append, mailboxId, document,
-            new Dictionary<string, string>(StringComparer.Ordinal)
+            do
             {
-                ["uid"] = uid.ToString(),
-                ["size"] = blob.Size.ToString(),
-                ["sha256"] = Convert.ToHexStringLower(blob.Sha256),
-                ["document"] = adopted is null ? "new" : adopted.Trashed ? "restored from the trash" : "already filed elsewhere",
-            }), cancellationToken);
-        return checked((uint)uid);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    uidValidity = reader.GetInt64(0);
+                    uids.Add(checked((uint)reader.GetInt64(1)));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+        return new MultiAppendResult(uidValidity, uids);
+    }
+
+    private static async Task<MultiAppendResult> FileStreamingAsync(NpgsqlConnection connection, User user, long mailboxId, List<PreparedMail> prepared,
+        Actor actor, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long uidValidity = 0;
+        var uids = new List<uint>(prepared.Count);
+        foreach (var mail in prepared)
+        {
+            byte[][] unstored;
+            await using (var command = new NpgsqlCommand(FileMail, connection, transaction))
+            {
+                AddFilingParameters(command.Parameters, user, mailboxId, mail, actor);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                uidValidity = reader.GetInt64(0);
+                uids.Add(checked((uint)reader.GetInt64(1)));
+                unstored = reader.GetFieldValue<byte[][]>(4);
+            }
+            foreach (var sha256 in unstored)
+            {
+                var blob = mail.Blob.Sha256.AsSpan().SequenceEqual(sha256)
+                    ? mail.Blob
+                    : mail.Attachments.First(a => a.Blob.Sha256.AsSpan().SequenceEqual(sha256)).Blob;
+                await BlobStore.WriteChunksAsync(connection, transaction, blob, cancellationToken);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new MultiAppendResult(uidValidity, uids);
+    }
+
+    private static void AddFilingParameters(NpgsqlParameterCollection parameters, User user, long mailboxId, PreparedMail mail, Actor actor)
+    {
+        var flags = mail.Item.Flags;
+        var envelope = mail.Structure.Envelope;
+        var attachments = mail.Attachments;
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = mailboxId });
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = user.Id });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)actor.PrincipalId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.PrincipalName ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Inet, Value = (object?)actor.Address ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.Client ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = mail.Blob.Sha256 });
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = mail.Blob.Size });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)mail.Blob.Bytes ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = mail.BodySha256 });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)envelope.MessageId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = Title(envelope.Subject) });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = MessageStructureJson.Serialize(mail.Structure) });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = flags.Answered });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = flags.Flagged });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = flags.Deleted });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = flags.Draft });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = flags.Seen });
+        // Keywords the schema cannot hold as tags (not an IMAP atom) are left out.
+        parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = flags.Keywords.Where(KeywordTags.IsValid).ToArray() });
+        parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = mail.Item.InternalDate.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)mail.Item.InternalDate.Offset.TotalMinutes });
+        parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = attachments.Select(a => a.Blob.Sha256).ToArray() });
+        parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = attachments.Select(a => a.Blob.Size).ToArray() });
+        parameters.Add(new NpgsqlParameter<byte[]?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = attachments.Select(a => a.Blob.Bytes).ToArray() });
+        parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = attachments.Select(a => a.FileName).ToArray() });
+        parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = attachments.Select(a => a.MediaType).ToArray() });
+        parameters.Add(new NpgsqlParameter<TimeSpan> { NpgsqlDbType = NpgsqlDbType.Interval, TypedValue = RefilingWindow });
     }
 
     public Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken) =>
