@@ -48,6 +48,8 @@ public sealed class DocumentExportTests
                 await alpha.OpenAsync(FolderAccess.ReadOnly);
                 mailBytes = await DocumentFilingTests.BodyAsync(alpha, (await alpha.SearchAsync(SearchQuery.All))[0]);
             }
+            var alice = await DocStoreProcess.RunAsync("alice's password\n", "user", "add", "alice", "--data-dir", source);
+            Assert.True(alice.ExitCode == 0, alice.Output);
             using var http = Api(server, password);
             var collection = (await GetAsync(http, "api/collections/readable")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Projects/Alpha");
             var document = await PostAsync(http, $"api/collections/{collection.GetProperty("id").GetInt64()}/documents", Form(Pdf(1), "Contract Alpha", "Contract"));
@@ -64,12 +66,19 @@ public sealed class DocumentExportTests
         var import = await DocStoreProcess.RunAsync(null, "import", exported, "--data-dir", target);
         var targetCheck = await DocStoreProcess.RunAsync(null, "check", "--data-dir", target);
         var reexport = await DocStoreProcess.RunAsync(null, "export", reexported, "--data-dir", target);
+        var again = await DocStoreProcess.RunAsync(null, "import", exported, "--data-dir", target);
+        var audit = await DocStoreProcess.RunAsync(null, "audit", "--action", "import", "--data-dir", target);
 
         Assert.True(sourceCheck.ExitCode == 0, sourceCheck.Output);
         Assert.True(export.ExitCode == 0, export.Output);
         Assert.True(import.ExitCode == 0, import.Output);
         Assert.True(targetCheck.ExitCode == 0, targetCheck.Output);
         Assert.True(reexport.ExitCode == 0, reexport.Output);
+        Assert.Contains("Created user alice, disabled", import.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Created user admin", import.Output, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("Imported 0 documents (0 versions) and 0 entries", again.Output, StringComparison.Ordinal);
+        Assert.Equal(2, audit.Output.Split('\n').Count(l => l.Contains("\timport\t", StringComparison.Ordinal)));
         var before = await ReadAsync(exported);
         var after = await ReadAsync(reexported);
         Assert.Equal(Collections(before), Collections(after));
