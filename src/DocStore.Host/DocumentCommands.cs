@@ -3,12 +3,14 @@ using System.Globalization;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
 using DocStore.Core.Principals;
+using DocStore.Search.Indexing;
 using DocStore.Storage.Documents;
 using DocStore.Storage.Maintenance;
+using DocStore.Storage.Search;
 
 namespace DocStore.Host;
 
-/// <summary><c>docstore trash list|restore|purge</c>, <c>docstore audit</c> and <c>docstore check</c>: the administrator's side of documents.</summary>
+/// <summary><c>docstore trash list|restore|purge</c>, <c>docstore audit</c> and <c>docstore check</c> (database and search index): the administrator's side of documents.</summary>
 internal static class DocumentCommands
 {
     // The command line acts as an administrator; the audit trail names the operating-system user.
@@ -104,7 +106,8 @@ internal static class DocumentCommands
 
     public static Command Check()
     {
-        var command = new Command("check", "Verify the stored invariants (entries, documents, versions, blobs and their hashes, UIDs); exits 1 on any problem.");
+        var skipIndex = new Option<bool>("--skip-index") { Description = "Leave out the search index (for a database no server has served yet: the server builds the index)." };
+        var command = new Command("check", "Verify the stored invariants (entries, documents, versions, blobs and their hashes, UIDs, the search index); exits 1 on any problem.") { skipIndex };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var cli = await CliDatabase.OpenAsync(parse, cancellationToken);
@@ -112,15 +115,45 @@ internal static class DocumentCommands
             {
                 return 2;
             }
-            var problems = await ConsistencyCheck.RunAsync(cli.Database.DataSource, new ProgressBar("Hashing blobs"), cancellationToken);
-            foreach (var problem in problems)
+            var problems = new List<string>();
+            var notes = new List<string>();
+            if (!parse.GetValue(skipIndex))
             {
-                Console.WriteLine(problem);
+                await CheckIndexAsync(cli, problems, notes, cancellationToken);
+            }
+            problems.AddRange(await ConsistencyCheck.RunAsync(cli.Database.DataSource, new ProgressBar("Hashing blobs"), cancellationToken));
+            foreach (var line in problems.Concat(notes))
+            {
+                Console.WriteLine(line);
             }
             Console.WriteLine(problems.Count == 0 ? "check: no problems found." : $"check: {problems.Count} problems found.");
             return problems.Count == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The committed index against the database. It is read first, so whatever changes while the
+    /// database is read lies past its mark and counts as not indexed yet, never as a problem.
+    /// </summary>
+    private static async Task CheckIndexAsync(CliDatabase cli, List<string> problems, List<string> notes, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(HostSettings.DataDirectoryOf(cli.Configuration), "index");
+        if (TextIndex.ReadCommitted(path) is not { } index)
+        {
+            var versions = await new SearchFeed(cli.Database.DataSource).CountVersionsAsync(cancellationToken);
+            if (versions > 0)
+            {
+                problems.Add($"there is no search index in {path} for {versions} versions (docstore reindex rebuilds it)");
+            }
+            return;
+        }
+        var (found, pending) = await ConsistencyCheck.CheckIndexAsync(cli.Database.DataSource, index.Mark, index.Versions, cancellationToken);
+        problems.AddRange(found);
+        if (pending > 0)
+        {
+            notes.Add($"note: {pending} versions changed after the index's mark {index.Mark} and are not indexed yet (the server indexes them when it runs).");
+        }
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Func<DocumentStore, Task<int>> action, CancellationToken cancellationToken)

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.Json;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
+using DocStore.Core.Security;
 using DocStore.Storage.Documents;
 using DocStore.Storage.Mailboxes;
+using DocStore.Storage.Maintenance;
 using DocStore.Storage.Principals;
 
 namespace DocStore.Host;
@@ -13,6 +16,7 @@ namespace DocStore.Host;
 /// <summary>
 /// <c>docstore import &lt;maildir|mbox|folder&gt; --into COLLECTION</c>: mail is filed as APPEND
 /// files it (so the same mail imported twice is still one document), other files as uploads.
+/// <c>docstore import &lt;export&gt;</c> reads back what <c>docstore export</c> wrote.
 /// </summary>
 internal static class ImportCommand
 {
@@ -43,13 +47,22 @@ internal static class ImportCommand
 
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A Maildir (with cur/ and new/), an mbox file, or a folder of files." };
-        var into = new Option<string>("--into") { Description = "The collection to file into, e.g. Projects/Alpha (created if missing).", Required = true };
+        var source = new Argument<string>("source") { Description = "A DocStore export (docstore export), a Maildir (with cur/ and new/), an mbox file, or a folder of files." };
+        var into = new Option<string?>("--into") { Description = "The collection to file into, e.g. Projects/Alpha (created if missing); not for a DocStore export, which keeps its own." };
         var user = new Option<string>("--user") { Description = "Whose collection (default: admin).", DefaultValueFactory = _ => "admin" };
-        var command = new Command("import", "Import a Maildir, an mbox file or a folder of files into a collection, with a progress bar.") { source, into, user };
+        var command = new Command("import", "Import a DocStore export, or a Maildir, an mbox file or a folder of files into a collection, with a progress bar.") { source, into, user };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(source)!;
+            if (File.Exists(Path.Combine(path, ExportManifest.FileName)))
+            {
+                return await ImportExportAsync(parse, path, cancellationToken);
+            }
+            if (parse.GetValue(into) is not { } name)
+            {
+                await Console.Error.WriteLineAsync("docstore: --into names the collection to import into.");
+                return 2;
+            }
             await using var cli = await CliDatabase.OpenAsync(parse, cancellationToken);
             if (cli is null)
             {
@@ -63,7 +76,6 @@ internal static class ImportCommand
             }
             var actor = new Actor(null, Environment.UserName, null, "docstore-import");
             var mailboxes = new MailboxStore(cli.Database.DataSource);
-            var name = parse.GetValue(into)!;
             if (await mailboxes.FindAsync(owner, name, cancellationToken) is null)
             {
                 var created = await mailboxes.CreateAsync(owner, name, null, actor, cancellationToken);
@@ -97,6 +109,56 @@ internal static class ImportCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A DocStore export, as <see cref="ExportRestore"/> describes: users missing here are created
+    /// disabled, with a random password nobody knows, and listed, so that an administrator
+    /// decides who may sign in (docstore user passwd, then docstore user enable).
+    /// </summary>
+    private static async Task<int> ImportExportAsync(ParseResult parse, string folder, CancellationToken cancellationToken)
+    {
+        ExportManifest? manifest;
+        try
+        {
+            await using var json = File.OpenRead(Path.Combine(folder, ExportManifest.FileName));
+            manifest = await JsonSerializer.DeserializeAsync<ExportManifest>(json, ExportManifest.Json, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            await Console.Error.WriteLineAsync($"docstore: {Path.Combine(folder, ExportManifest.FileName)} cannot be read: {ex.Message}");
+            return 1;
+        }
+        if (manifest is null)
+        {
+            await Console.Error.WriteLineAsync($"docstore: {Path.Combine(folder, ExportManifest.FileName)} is empty.");
+            return 1;
+        }
+        await using var cli = await CliDatabase.OpenAsync(parse, cancellationToken);
+        if (cli is null)
+        {
+            return 1;
+        }
+        var blobs = Path.Combine(folder, ExportManifest.BlobFolder);
+        ExportRestoreResult result;
+        try
+        {
+            result = await ExportRestore.RunAsync(cli.Database.DataSource, manifest, hash => File.OpenRead(Path.Combine(blobs, hash)),
+                () => PasswordHasher.Hash(AdminBootstrap.NewPassword()), new Actor(null, Environment.UserName, null, "docstore-import"),
+                new ProgressBar("Importing"), cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or KeyNotFoundException or Npgsql.NpgsqlException)
+        {
+            await Console.Error.WriteLineAsync($"docstore: nothing was imported: {ex.Message}");
+            return 1;
+        }
+        foreach (var name in result.CreatedUsers)
+        {
+            Console.WriteLine($"Created user {name}, disabled: give it a password with 'docstore user passwd {name}', then 'docstore user enable {name}'.");
+        }
+        Console.WriteLine($"Imported {result.Documents} documents ({result.Versions} versions) and {result.Entries} entries; " +
+            $"created {result.Collections} collections; {result.SkippedDocuments} documents were here already and were left as they are.");
+        return 0;
     }
 
     private static async Task<int> ImportMaildirAsync(MailboxStore store, User owner, Mailbox mailbox, string path, Actor actor, CancellationToken cancellationToken)

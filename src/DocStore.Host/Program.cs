@@ -21,6 +21,7 @@ root.Subcommands.Add(DocumentCommands.Trash());
 root.Subcommands.Add(DocumentCommands.Audit());
 root.Subcommands.Add(DocumentCommands.Check());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 // `docstore` alone means `docstore serve`, with any configuration overrides that follow.
 if (args.Length == 0 || args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))

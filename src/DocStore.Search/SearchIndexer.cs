@@ -125,7 +125,10 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         {
             return;
         }
-        var versions = await feed.VersionsAsync(rows.Select(r => r.DocumentId).Distinct().ToList(), cancellationToken);
+        var documents = rows.Select(r => r.DocumentId).Distinct().ToList();
+        var versions = await feed.VersionsAsync(documents, cancellationToken);
+        // A document without versions was purged: its versions leave the index too.
+        index.RemoveDocuments(documents.Except(versions.Select(v => v.DocumentId)).ToHashSet());
         // Extraction and Lucene's inversion are CPU work: one worker per core (IndexWriter is thread-safe).
         foreach (var chunk in versions.Where(v => !index.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
         {

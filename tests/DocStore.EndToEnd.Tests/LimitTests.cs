@@ -27,8 +27,15 @@ public sealed class SmallLimitsServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Server.DisposeAsync();
-        directory.Dispose();
+        try
+        {
+            await DocStoreProcess.CheckAsync(directory.Path);
+        }
+        finally
+        {
+            await Server.DisposeAsync();
+            directory.Dispose();
+        }
     }
 }
 

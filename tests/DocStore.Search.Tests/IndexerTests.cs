@@ -7,6 +7,7 @@ using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
 using DocStore.Core.Search;
 using DocStore.Search.Indexing;
+using DocStore.Storage.Documents;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Search;
@@ -103,6 +104,26 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         Assert.Empty(found[2]);
     }
 
+    [Fact]
+    public async Task A_purged_document_leaves_the_index_and_the_rest_stays()
+    {
+        using var folder = new ScratchDirectory("index");
+        var (user, mailbox) = await NewMailboxAsync();
+        var kept = await AppendAsync(user, mailbox, "Subject: Kept\r\n\r\nbleibt\r\n");
+        var purged = await AppendAsync(user, mailbox, "Subject: Purged\r\n\r\nverschwindet\r\n", new MessageFlags(false, false, false, true, false, []));
+        using (var index = TextIndex.Open(folder.Path))
+        {
+            await RunAsync(index, () => index.IsSearchable(kept) && index.IsSearchable(purged));
+            await store.ExpungeAsync(user, mailbox.Id, null, Actor(user), None);
+            Assert.True(await new DocumentStore(database.DataSource).PurgeAsync(new User(0, "admin", null, IsAdmin: true, Disabled: false, default), purged.DocumentId, Actor(user), None));
+            await RunAsync(index, () => !index.IsSearchable(purged));
+        }
+
+        var committed = TextIndex.ReadCommitted(folder.Path)!.Value;
+        Assert.Contains(kept, committed.Versions);
+        Assert.DoesNotContain(purged, committed.Versions);
+    }
+
     private long LastSeq() => feed.LastAllocatedSeqAsync(None).GetAwaiter().GetResult();
 
     private async Task<SearchIndexer> RunAsync(TextIndex index, Func<bool> until)
@@ -141,11 +162,11 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
 
     private static Actor Actor(User user) => new(user.Id, user.Name, IPAddress.Loopback, "search-tests");
 
-    private async Task<DocumentVersion> AppendAsync(User user, Mailbox mailbox, string message)
+    private async Task<DocumentVersion> AppendAsync(User user, Mailbox mailbox, string message, MessageFlags? flags = null)
     {
         var bytes = Encoding.UTF8.GetBytes($"Message-ID: <{Guid.NewGuid():N}@example.org>\r\n" + message);
         using var stream = new MemoryStream(bytes);
-        var result = await store.AppendAsync(user, mailbox.Id, stream, MessageFlags.None, DateTimeOffset.UtcNow, Actor(user), None);
+        var result = await store.AppendAsync(user, mailbox.Id, stream, flags ?? MessageFlags.None, DateTimeOffset.UtcNow, Actor(user), None);
         var summary = (await store.MessagesAsync(user, mailbox.Id, None)).Single(m => m.Uid == result.Uid);
         return new DocumentVersion(summary.DocumentId, summary.Version);
     }

@@ -49,8 +49,13 @@ public sealed class TextIndex : IDisposable
             foreach (var leaf in searcher.IndexReader.Leaves)
             {
                 var keys = SearchDocuments.Keys(leaf.AtomicReader);
+                var live = leaf.AtomicReader.LiveDocs;
                 for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
                 {
+                    if (live is not null && !live.Get(doc))
+                    {
+                        continue;
+                    }
                     searchable[keys.Get(doc)] = 0;
                     added[keys.Get(doc)] = 0;
                 }
@@ -93,6 +98,30 @@ public sealed class TextIndex : IDisposable
             writer.AddDocument(document);
             Interlocked.Increment(ref uncommitted);
         }
+    }
+
+    /// <summary>
+    /// Takes every version of the documents out of the index: a purged document is gone from
+    /// PostgreSQL, and the index is derived from it (DESIGN.md).
+    /// </summary>
+    public void RemoveDocuments(IReadOnlySet<long> documentIds)
+    {
+        if (documentIds.Count == 0)
+        {
+            return;
+        }
+        var keys = added.Keys.Where(k => documentIds.Contains(SearchDocuments.VersionOf(k).DocumentId)).ToList();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        writer.DeleteDocuments(keys.Select(k => new Term(SearchDocuments.KeyField, k.ToString(CultureInfo.InvariantCulture))).ToArray());
+        foreach (var key in keys)
+        {
+            searchable.TryRemove(key, out _);
+            added.TryRemove(key, out _);
+        }
+        Interlocked.Add(ref uncommitted, keys.Count);
     }
 
     /// <summary>Makes everything added visible to new searches.</summary>
@@ -206,6 +235,40 @@ public sealed class TextIndex : IDisposable
         using var reader = DirectoryReader.Open(folder);
         var data = reader.IndexCommit.UserData;
         return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, reader.NumDocs);
+    }
+
+    /// <summary>
+    /// The high-water mark and the versions of the last commit of the index in
+    /// <paramref name="path"/>, read without a writer (a running server may hold it); null when
+    /// there is no index.
+    /// </summary>
+    public static (long Mark, IReadOnlySet<DocumentVersion> Versions)? ReadCommitted(string path)
+    {
+        if (!System.IO.Directory.Exists(path))
+        {
+            return null;
+        }
+        using var folder = Lucene.Net.Store.FSDirectory.Open(path);
+        if (!DirectoryReader.IndexExists(folder))
+        {
+            return null;
+        }
+        using var reader = DirectoryReader.Open(folder);
+        var data = reader.IndexCommit.UserData;
+        var versions = new HashSet<DocumentVersion>();
+        foreach (var leaf in reader.Leaves)
+        {
+            var keys = SearchDocuments.Keys(leaf.AtomicReader);
+            var live = leaf.AtomicReader.LiveDocs;
+            for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
+            {
+                if (live is null || live.Get(doc))
+                {
+                    versions.Add(SearchDocuments.VersionOf(keys.Get(doc)));
+                }
+            }
+        }
+        return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, versions);
     }
 
     private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
+using DocStore.Core.Search;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -74,6 +75,52 @@ public static class ConsistencyCheck
         }
         problems.AddRange(await RehashAsync(dataSource, progress, cancellationToken));
         return problems;
+    }
+
+    // The versions the index should hold (a mail's attachments are indexed with the mail, not on
+    // their own: SearchFeed), and per document the last change the indexer has to read for it.
+    private const string SelectIndexable = """
+        SELECT v.document_id AS DocumentId, v.number AS Version FROM version v JOIN document d ON d.id = v.document_id
+         WHERE d.parent_document_id IS NULL
+        """;
+
+    private const string SelectLastChanges = "SELECT document_id AS DocumentId, max(seq) AS Seq FROM change WHERE document_id IS NOT NULL GROUP BY document_id";
+
+    /// <summary>
+    /// Compares the committed index (its high-water <paramref name="mark"/> and the versions it
+    /// holds, read before this call) with the database. The indexer lags by design: a version or
+    /// a purge whose document has a change past the mark is not due yet, and is counted in
+    /// <c>Pending</c> rather than reported.
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> Problems, int Pending)> CheckIndexAsync(NpgsqlDataSource dataSource, long mark,
+        IReadOnlySet<DocumentVersion> indexed, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<(long DocumentId, int Version)>(new CommandDefinition(SelectIndexable, cancellationToken: cancellationToken)))
+            .Select(r => new DocumentVersion(r.DocumentId, r.Version)).ToHashSet();
+        var lastChange = (await connection.QueryAsync<(long DocumentId, long Seq)>(new CommandDefinition(SelectLastChanges, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.DocumentId, r => r.Seq);
+        var problems = new List<string>();
+        var pending = 0;
+        foreach (var version in stored.Where(v => !indexed.Contains(v)).OrderBy(v => v.DocumentId).ThenBy(v => v.Version))
+        {
+            if (lastChange.GetValueOrDefault(version.DocumentId) > mark)
+            {
+                pending++;
+                continue;
+            }
+            problems.Add($"version {version.Version} of document {version.DocumentId} is not in the search index (its last change is below the index's mark {mark})");
+        }
+        foreach (var version in indexed.Where(v => !stored.Contains(v)).OrderBy(v => v.DocumentId).ThenBy(v => v.Version))
+        {
+            if (lastChange.GetValueOrDefault(version.DocumentId) > mark)
+            {
+                pending++;
+                continue;
+            }
+            problems.Add($"the search index holds version {version.Version} of document {version.DocumentId}, which does not exist");
+        }
+        return (problems, pending);
     }
 
     /// <summary>Every blob hashes to its key: chunks streamed in order, one at a time.</summary>

@@ -54,7 +54,14 @@ public sealed class SharingServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Server.DisposeAsync();
-        directory.Dispose();
+        try
+        {
+            await DocStoreProcess.CheckAsync(directory.Path);
+        }
+        finally
+        {
+            await Server.DisposeAsync();
+            directory.Dispose();
+        }
     }
 }
