@@ -37,7 +37,8 @@ function route() {
   const name = hash.slice(2).split('?')[0];
   const choices = visible();
   const target = choices.find((p) => p.path === name) ?? choices[0];
-  if (`#/${target.path}` !== hash) {
+  // Keep the page's own parameters (#/documents?collection=3) when the page is the one asked for.
+  if (target.path !== name) {
     history.replaceState(null, '', `#/${target.path}`);
   }
   show(target);

@@ -6,6 +6,8 @@ import { get, post, put, patch, del, query } from '../api.js';
 const SPECIAL_USES = ['', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\All'];
 
 export function render(main, { session }) {
+  // A slower earlier answer must not draw over a newer one (the list just after an add).
+  let loads = 0;
   let owner = session.name;
   let selected = null;
   const status = h('div', { 'aria-live': 'polite' });
@@ -32,8 +34,10 @@ export function render(main, { session }) {
   }
 
   async function load() {
+    const mine = ++loads;
     try {
       const result = await get(`/api/collections${query({ user: owner })}`);
+      if (mine !== loads) return;
       drawTree(result.collections);
       const again = result.collections.find((c) => c.id === selected?.id);
       drawDetail(again ?? null);

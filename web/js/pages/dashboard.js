@@ -53,7 +53,7 @@ function draw(body, system, activity, index, refresh) {
       card('Users', t.users, `${t.collections} collections`),
       card('Failed sign-ins', t.failedSignInsToday, 'last 24 hours'),
       card('Index lag', system.indexLag ?? '–', index ? `changes behind; ${index.indexedVersions} versions indexed` : 'no search index')),
-    index ? indexSection(index, refresh) : null,
+    ...(index ? [indexSection(index, refresh)] : []),
     h('section', { class: 'charts', 'aria-label': 'Charts' },
       figure('Documents filed per day (30 days, UTC)', barChart('Documents filed per day', activity.map((d) => ({ label: d.day, value: d.documents }))), 'chart-filed'),
       figure('Storage (30 days)', lineChart('Stored bytes', storage, bytes), 'chart-storage'),

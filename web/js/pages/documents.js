@@ -29,7 +29,7 @@ export function render(main) {
         return;
       }
       if (!collections.some((c) => c.id === state.collection)) state.collection = collections[0].id;
-      const select = h('select', { id: 'collection' }, collections.map((c) => h('option', { value: c.id, selected: c.id === state.collection, text: c.name })));
+      const select = h('select', { id: 'collection' }, collections.map((c) => h('option', { value: c.id, selected: c.id === state.collection, text: `${c.name} (${c.id})` })));
       select.addEventListener('change', () => {
         state.collection = Number(select.value);
         state.page = 1;

@@ -3,6 +3,8 @@ import { h, clear, notice, field } from '../dom.js';
 import { get, post, put, del } from '../api.js';
 
 export function render(main) {
+  // A slower earlier answer must not draw over a newer one (the list just after an add).
+  let loads = 0;
   const status = h('div', { 'aria-live': 'polite' });
   const list = h('div');
   const name = h('input', { name: 'group', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9][A-Za-z0-9._@\\-]{0,127}' });
@@ -28,10 +30,12 @@ export function render(main) {
   }
 
   async function load() {
+    const mine = ++loads;
     try {
       const [groups, users] = await Promise.all([get('/api/groups'), get('/api/users')]);
-      clear(list).append(groups.length === 0
-        ? h('p', { class: 'hint', text: 'No groups yet.' })
+      if (mine !== loads) return;
+      clear(list).append(...(groups.length === 0
+        ? [h('p', { class: 'hint', text: 'No groups yet.' })]
         : groups.map((g) => {
           const pick = h('select', { 'aria-label': `User to add to ${g.name}` }, users.filter((u) => !g.members.includes(u.name)).map((u) => h('option', { value: u.name, text: u.name })));
           return h('section', { class: 'inline-form', 'data-group': g.name },
@@ -41,7 +45,7 @@ export function render(main) {
             h('div', { class: 'buttons' }, pick,
               h('button', { type: 'button', onclick: () => act(() => put(`/api/groups/${encodeURIComponent(g.name)}/members/${encodeURIComponent(pick.value)}`), `Added ${pick.value} to ${g.name}.`), text: 'Add member' }),
               h('button', { type: 'button', class: 'danger', onclick: () => confirm(`Delete group ${g.name}? Rights granted to it go too.`) && act(() => del(`/api/groups/${encodeURIComponent(g.name)}`), `Deleted group ${g.name}.`), text: 'Delete group' })));
-        }));
+        })));
     } catch (error) {
       clear(list).append(notice('error', error.message));
     }
