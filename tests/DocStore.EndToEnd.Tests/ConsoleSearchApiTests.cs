@@ -139,6 +139,23 @@ public sealed class ConsoleSearchApiTests : IClassFixture<FreshServer>
             Assert.Contains("frame-ancestors 'self'", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
             Assert.Equal("SAMEORIGIN", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
         }
+        var text = await UploadAsync(admin, inbox.GetProperty("id").GetInt64(), "plain <b>words</b>"u8.ToArray(), "notes.txt", "text/plain");
+        using (var response = await admin.SendAsync(HttpMethod.Get, $"api/documents/{text}/preview"))
+        {
+            Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+            Assert.StartsWith("sandbox;", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+            Assert.Equal("plain <b>words</b>", await response.Content.ReadAsStringAsync());
+        }
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+        var image = await UploadAsync(admin, inbox.GetProperty("id").GetInt64(), png, "dot.png", "image/png");
+        using (var response = await admin.SendAsync(HttpMethod.Get, $"api/documents/{image}/preview"))
+        {
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(png, await response.Content.ReadAsByteArrayAsync());
+        }
+        var binary = await UploadAsync(admin, inbox.GetProperty("id").GetInt64(), [1, 2, 3], "blob.bin", "application/octet-stream");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.ProblemAsync(HttpMethod.Get, $"api/documents/{binary}/preview")).Status);
+
         // Every other response still refuses framing.
         using (var other = await admin.SendAsync(HttpMethod.Get, $"api/documents/{pdf}/content"))
         {
