@@ -1,6 +1,7 @@
 using DocStore.Core.Administration;
 using DocStore.Storage.Administration;
 using DocStore.Storage.Principals;
+using DocStore.Storage.Sharing;
 using DocStore.Web.Console;
 
 namespace DocStore.Host;
@@ -13,6 +14,7 @@ internal static class ConsoleWiring
         services.AddSingleton<IWebSessionStore, WebSessionStore>();
         services.AddSingleton<IUserProfileStore, UserStore>();
         services.AddSingleton<IAuditQuery, AuditQuery>();
+        services.AddSingleton<IGroupDirectory, GroupDirectory>();
         services.AddSingleton<SystemStatistics>();
         services.AddSingleton<ISystemStatistics>(sp => sp.GetRequiredService<SystemStatistics>());
         services.AddSingleton<ICollectionDirectory>(sp => sp.GetRequiredService<SystemStatistics>());

@@ -16,6 +16,8 @@ public static class SearchServices
         services.AddSingleton<SearchIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddSingleton<IFullTextSearch, FullTextSearch>();
+        services.AddSingleton<IConsoleSearch, ConsoleSearch>();
+        services.AddSingleton<IIndexMaintenance, IndexMaintenance>();
         services.AddSingleton<IHealthProbe, SearchHealthProbe>();
         return services;
     }

@@ -33,6 +33,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         }
         Server = await DocStoreProcess.StartAsync(directory.Path);
         AdminPassword = Server.PrintedAdminPassword ?? throw new InvalidOperationException($"no admin password printed:\n{Server.Output}");
+        // Four engineers and CI share two cores: a page may take seconds to draw. Waiting longer never makes a failing check pass.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -227,7 +227,7 @@ public sealed class ConsoleAdminApiTests : IClassFixture<FreshServer>
         Assert.Equal(todayBefore.GetProperty("documents").GetInt64() + 1, activity[^1].GetProperty("documents").GetInt64());
         Assert.All(after.GetProperty("health").EnumerateArray(), h => Assert.True(h.GetProperty("healthy").GetBoolean()));
         Assert.True(after.GetProperty("uptimeSeconds").GetInt64() >= 0);
-        Assert.Equal(JsonValueKind.Null, after.GetProperty("indexLag").ValueKind);
+        Assert.True(after.GetProperty("indexLag").GetInt64() >= 0);
     }
 
     [Fact]

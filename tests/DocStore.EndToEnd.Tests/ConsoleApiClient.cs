@@ -20,6 +20,8 @@ public sealed class ConsoleApiClient : IDisposable
         http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
     }
 
+    public Uri BaseAddress => http.BaseAddress!;
+
     public string? Cookie { get; set; }
 
     public string? CsrfToken { get; set; }

@@ -38,7 +38,31 @@ export async function api(method, path, body) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body ?? {});
 export const del = (path) => api('DELETE', path);
+
+/** A multipart upload (FormData); the browser sets the boundary. */
+export async function upload(path, form) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken ?? '' },
+    body: form,
+    credentials: 'same-origin',
+  });
+  const data = (response.headers.get('Content-Type') ?? '').includes('json') ? await response.json() : null;
+  if (!response.ok) {
+    if (response.status === 401) onSignedOut();
+    throw new ApiError(response.status, data?.detail ?? `${response.status} ${response.statusText}`);
+  }
+  return data;
+}
+
+/** The query parameters of the current hash route (#/documents?collection=3). */
+export function routeParameters() {
+  const hash = location.hash;
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
+}
 
 /** The signed-in user, or null. */
 export async function currentSession() {

@@ -7,17 +7,19 @@ import * as dashboard from './pages/dashboard.js';
 import * as users from './pages/users.js';
 import * as collections from './pages/collections.js';
 import * as audit from './pages/audit.js';
-import { placeholder } from './pages/placeholder.js';
+import * as groups from './pages/groups.js';
+import * as documents from './pages/documents.js';
+import * as search from './pages/search.js';
+import * as trash from './pages/trash.js';
 
-// Pages whose back end is not in this build yet say so and which issue brings them.
 const pages = [
   { path: 'dashboard', title: 'Dashboard', admin: true, page: dashboard },
   { path: 'users', title: 'Users', admin: true, page: users },
-  { path: 'groups', title: 'Groups', admin: true, page: placeholder('Groups', 'Groups and their members arrive with sharing (issue #7).') },
+  { path: 'groups', title: 'Groups', admin: true, page: groups },
   { path: 'collections', title: 'Collections', page: collections },
-  { path: 'documents', title: 'Documents', page: placeholder('Documents', 'Browsing, preview, upload, versions and tags arrive with documents (issue #5).') },
-  { path: 'search', title: 'Search', page: placeholder('Search', 'Full-text search with highlighted snippets and facets arrives with search (issue #4).') },
-  { path: 'trash', title: 'Trash', page: placeholder('Trash', 'The trash, with restore, arrives with documents (issue #5).') },
+  { path: 'documents', title: 'Documents', page: documents },
+  { path: 'search', title: 'Search', page: search },
+  { path: 'trash', title: 'Trash', page: trash },
   { path: 'audit', title: 'Audit log', admin: true, page: audit },
 ];
 
@@ -35,7 +37,8 @@ function route() {
   const name = hash.slice(2).split('?')[0];
   const choices = visible();
   const target = choices.find((p) => p.path === name) ?? choices[0];
-  if (`#/${target.path}` !== hash) {
+  // Keep the page's own parameters (#/documents?collection=3) when the page is the one asked for.
+  if (target.path !== name) {
     history.replaceState(null, '', `#/${target.path}`);
   }
   show(target);

@@ -127,7 +127,7 @@ public static class DocumentEndpoints
     }
 
     /// <summary>The signed-in user as the stores know it, from the claims every scheme gives.</summary>
-    private static User UserOf(ClaimsPrincipal principal) =>
+    internal static User UserOf(ClaimsPrincipal principal) =>
         new(principal.UserId(), principal.Identity?.Name ?? "", null, principal.IsInRole(WebSecurity.AdminRole), Disabled: false, default);
 
     /// <summary>The one place a store refusal becomes an HTTP answer.</summary>

@@ -52,6 +52,9 @@ public static class ConsoleSetup
         endpoints.MapCollectionEndpoints();
         endpoints.MapAuditEndpoints();
         endpoints.MapSystemEndpoints();
+        endpoints.MapGroupEndpoints();
+        endpoints.MapSearchEndpoints();
+        endpoints.MapBrowseEndpoints();
         return endpoints;
     }
 

@@ -6,7 +6,7 @@ namespace DocStore.Web.Security;
 /// The headers every response carries. The console's pages load scripts and styles from this
 /// origin only (no inline script or style, no CDN), may not be framed, and send no referrer.
 /// An endpoint that needs another policy (a sandboxed preview) sets its own
-/// <c>Content-Security-Policy</c>, which is then left alone.
+/// <c>Content-Security-Policy</c> (and <c>X-Frame-Options</c>), which is then left alone.
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next)
 {
@@ -25,7 +25,10 @@ public sealed class SecurityHeaders(RequestDelegate next)
             }
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
+            if (!headers.ContainsKey("X-Frame-Options"))
+            {
+                headers.XFrameOptions = "DENY";
+            }
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";

@@ -1,11 +1,13 @@
 // A user's collection tree (the folders their mail client shows): create, rename or move, delete.
-// Administrators pick whose tree; everyone else sees their own.
+// Administrators pick whose tree and edit its rights; everyone else sees their own.
 import { h, clear, bytes, notice, field } from '../dom.js';
-import { get, post, patch, del, query } from '../api.js';
+import { get, post, put, patch, del, query } from '../api.js';
 
 const SPECIAL_USES = ['', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\All'];
 
 export function render(main, { session }) {
+  // A slower earlier answer must not draw over a newer one (the list just after an add).
+  let loads = 0;
   let owner = session.name;
   let selected = null;
   const status = h('div', { 'aria-live': 'polite' });
@@ -32,8 +34,10 @@ export function render(main, { session }) {
   }
 
   async function load() {
+    const mine = ++loads;
     try {
       const result = await get(`/api/collections${query({ user: owner })}`);
+      if (mine !== loads) return;
       drawTree(result.collections);
       const again = result.collections.find((c) => c.id === selected?.id);
       drawDetail(again ?? null);
@@ -110,7 +114,55 @@ export function render(main, { session }) {
       rename,
       remove,
       h('h3', { text: 'Rights' }),
-      h('p', { class: 'placeholder', text: 'Sharing and the rights editor (RFC 4314 rights in words) arrive with sharing (issue #7); retention and quota with it.' }));
+      session.isAdmin ? rightsEditor(collection) : h('p', { class: 'hint', text: 'Administrators edit rights here; you can share from a mail client (SETACL).' }));
+  }
+
+  // The ACL in RFC 4314 letters and in words; grant by ticking rights, revoke an entry.
+  function rightsEditor(collection) {
+    const box = h('div', { id: 'rights-editor' });
+    const draw = (list) => {
+      const identifier = h('input', { name: 'identifier', required: true, autocomplete: 'off', placeholder: 'bob, $team or anyone' });
+      const boxes = list.letters.map((l) => h('input', { type: 'checkbox', name: 'right', value: l.right, checked: 'lr'.includes(l.right) }));
+      const grant = h('form', { class: 'inline-form', id: 'grant-form' },
+        field('User, $group or anyone', identifier),
+        h('fieldset', {}, h('legend', { text: 'Rights' }),
+          list.letters.map((l, i) => h('div', { class: 'field checkbox' }, h('label', {}, boxes[i], `${l.right}: ${l.meaning}`)))),
+        h('button', { type: 'submit', class: 'primary', text: 'Grant' }));
+      grant.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const rights = boxes.filter((b) => b.checked).map((b) => b.value).join('');
+        try {
+          draw(await put(`/api/collections/${collection.id}/rights/${encodeURIComponent(identifier.value.trim())}`, { rights }));
+          say('ok', `Granted ${rights || 'no rights'} to ${identifier.value.trim()} on ${collection.name}.`);
+        } catch (error) {
+          say('error', error.message);
+        }
+      });
+      clear(box).append(
+        h('table', { id: 'rights-table' },
+          h('thead', {}, h('tr', {}, ['Who', 'Letters', 'In words', ''].map((c) => h('th', { scope: 'col', text: c })))),
+          h('tbody', {}, list.entries.map((e) => h('tr', { 'data-identifier': e.identifier },
+            h('td', { text: `${e.identifier}${e.owner ? ' (owner)' : ''}` }),
+            h('td', {}, h('code', { text: e.rights || '(none)' })),
+            h('td', { text: e.words.join(', ') || 'nothing' }),
+            h('td', {}, e.owner ? null : h('button', {
+              type: 'button',
+              class: 'link',
+              'aria-label': `Revoke ${e.identifier}`,
+              text: 'Revoke',
+              onclick: async () => {
+                try {
+                  draw(await del(`/api/collections/${collection.id}/rights/${encodeURIComponent(e.identifier)}`));
+                  say('ok', `Revoked ${e.identifier} on ${collection.name}.`);
+                } catch (error) {
+                  say('error', error.message);
+                }
+              },
+            })))))),
+        grant);
+    };
+    get(`/api/collections/${collection.id}/rights`).then(draw, (error) => clear(box).append(notice('error', error.message)));
+    return box;
   }
 
   function createForm() {

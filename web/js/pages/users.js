@@ -3,14 +3,18 @@ import { h, clear, when, notice, field } from '../dom.js';
 import { get, post, patch } from '../api.js';
 
 export function render(main, { session }) {
+  // A slower earlier answer must not draw over a newer one (the list just after an add).
+  let loads = 0;
   const status = h('div', { 'aria-live': 'polite' });
   const table = h('div');
   main.append(addForm(), status, table);
   load();
 
   async function load() {
+    const mine = ++loads;
     try {
       const users = await get('/api/users');
+      if (mine !== loads) return;
       clear(table).append(h('table', { id: 'users-table' },
         h('caption', { text: `${users.length} users` }),
         h('thead', {}, h('tr', {}, ['Name', 'Display name', 'Role', 'State', 'Created', ''].map((c) => h('th', { scope: 'col', text: c })))),

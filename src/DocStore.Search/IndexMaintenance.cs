@@ -1,0 +1,114 @@
+using DocStore.Core.Search;
+using DocStore.Search.Indexing;
+using Microsoft.Extensions.Logging;
+
+namespace DocStore.Search;
+
+/// <summary>
+/// The index as the console shows it, and the online check an administrator starts there. The
+/// running server holds the index open, so it is not rebuilt from empty (that is
+/// <c>docstore reindex</c>, with the server stopped); the check instead reads every stored
+/// version from PostgreSQL and extracts and adds each one the index lacks, beside the indexer,
+/// through the same <see cref="TextIndex"/> (which never adds a version twice).
+/// </summary>
+public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, ISearchFeed feed, TimeProvider time, ILogger<IndexMaintenance> logger)
+    : IIndexMaintenance, IDisposable
+{
+    private const int PageSize = 500;
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
+    private IndexCheck? check;
+    private long total;
+    private long checkedVersions;
+    private long added;
+
+    public IndexState State()
+    {
+        IndexCheck? current;
+        lock (gate)
+        {
+            current = check is { Finished: null } running
+                ? running with { Total = Interlocked.Read(ref total), Checked = Interlocked.Read(ref checkedVersions), Added = Interlocked.Read(ref added) }
+                : check;
+        }
+        var last = indexer.LastSeq;
+        return new IndexState(index.Count, index.Mark, last, Math.Max(0, last - index.Mark), indexer.LastError, current);
+    }
+
+    public bool StartCheck()
+    {
+        lock (gate)
+        {
+            if (check is { Finished: null })
+            {
+                return false;
+            }
+            Interlocked.Exchange(ref total, 0);
+            Interlocked.Exchange(ref checkedVersions, 0);
+            Interlocked.Exchange(ref added, 0);
+            check = new IndexCheck(time.GetUtcNow(), null, 0, 0, 0, null);
+        }
+        _ = Task.Run(() => RunAsync(stopping.Token));
+        return true;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? error = null;
+        try
+        {
+            Interlocked.Exchange(ref total, await feed.CountVersionsAsync(cancellationToken));
+            DocumentVersion? after = null;
+            while (true)
+            {
+                var page = await feed.AllVersionsAsync(after, PageSize, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+                foreach (var version in page)
+                {
+                    if (!index.Contains(version))
+                    {
+                        await SearchIndexer.IndexOneAsync(index, feed, version, logger, cancellationToken);
+                        Interlocked.Increment(ref added);
+                    }
+                    Interlocked.Increment(ref checkedVersions);
+                }
+                after = page[^1];
+            }
+            index.Refresh();
+            if (index.Uncommitted > 0)
+            {
+                index.Commit(index.Mark);
+            }
+            logger.LogInformation("Index check: {Checked} versions read, {Added} added to the index", Interlocked.Read(ref checkedVersions), Interlocked.Read(ref added));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error = "stopped with the server";
+        }
+        catch (Exception ex)
+        {
+            error = ex.Message;
+            logger.LogError(ex, "The index check failed");
+        }
+        lock (gate)
+        {
+            check = check! with
+            {
+                Finished = time.GetUtcNow(),
+                Total = Interlocked.Read(ref total),
+                Checked = Interlocked.Read(ref checkedVersions),
+                Added = Interlocked.Read(ref added),
+                Error = error,
+            };
+        }
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+}
