@@ -72,12 +72,12 @@ internal static class BaseSubject
     }
 
     /// <summary>
-    /// The collation key of RFC 5256 §7 (i;unicode-casemap, RFC 5051): case-folded, then
-    /// compatibility-decomposed, compared by code point. Upper-casing stands in for title-casing;
-    /// they differ only for a handful of digraph letters.
+    /// The collation key of RFC 5256 §7, compared by code point: every character upper-cased by
+    /// Unicode's simple case mapping. This is i;unicode-casemap (RFC 5051) without its
+    /// compatibility decomposition, which the host's invariant globalization does not offer:
+    /// "Müller" and "MÜLLER" collate together, a ligature and its letters do not.
     /// </summary>
-    public static string CollationKey(string? value) =>
-        string.IsNullOrEmpty(value) ? "" : value.ToUpperInvariant().Normalize(NormalizationForm.FormKD);
+    public static string CollationKey(string? value) => string.IsNullOrEmpty(value) ? "" : value.ToUpperInvariant();
 
     // (1) Tabs and continuations become a space; runs of spaces become one.
     private static string Normalize(string subject)
