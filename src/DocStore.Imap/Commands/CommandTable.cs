@@ -63,6 +63,8 @@ internal static class CommandTable
         ["UID FETCH"] = new(Fetch.FetchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["UID SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        // RFC 7377: ESEARCH answers with UIDs, also in the authenticated state.
+        ["ESEARCH"] = new(Search.EsearchHandler.ExecuteAsync, AllowedIn.SignedIn),
         // RFC 5256 §3: no EXPUNGE while answering SORT or THREAD; UID SORT and UID THREAD allow it.
         ["SORT"] = new(Search.SortHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["UID SORT"] = new(Search.SortHandler.ExecuteAsync, AllowedIn.Selected),

@@ -46,12 +46,14 @@ internal static class SearchHandler
     /// The selected mailbox's messages that match <paramref name="key"/>, in mailbox order, with
     /// their sequence numbers: what SEARCH, SORT and THREAD (RFC 5256 §3) all start from.
     /// </summary>
-    public static async Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken)
+    public static Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken) =>
+        MatchAsync(session, session.Selected!.Messages, session.Selected.SavedSearch, key, cancellationToken);
+
+    /// <summary>The messages of any mailbox (in its order) that match <paramref name="key"/>; ESEARCH IN (RFC 7377) uses it.</summary>
+    public static async Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
     {
-        var view = session.Selected!;
-        var messages = view.Messages;
         var indexed = await IndexedText.MatchAsync(session.Backend.FullText, key, messages, cancellationToken);
-        var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, view.SavedSearch, DateTimeOffset.UtcNow,
+        var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
             async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
         var matches = new List<(int Number, MessageSummary Message)>();
         for (var i = 0; i < messages.Count; i++)
@@ -87,8 +89,11 @@ internal static class SearchHandler
         return saved;
     }
 
-    /// <summary>RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means ALL.</summary>
-    private static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results)
+    /// <summary>
+    /// RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means
+    /// ALL. With a mailbox, RFC 7377 §2.1's correlators: <c>(TAG "t" MAILBOX "m" UIDVALIDITY v)</c>.
+    /// </summary>
+    public static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results, Core.Mailboxes.Mailbox? mailbox = null)
     {
         if ((options & ~SearchReturnOptions.Save) == SearchReturnOptions.None)
         {
@@ -97,6 +102,13 @@ internal static class SearchHandler
         writer.BeginUntagged();
         writer.WriteRaw("ESEARCH (TAG "u8);
         writer.WriteString(tag);
+        if (mailbox is not null)
+        {
+            writer.WriteRaw(" MAILBOX "u8);
+            writer.WriteMailbox(mailbox.Name);
+            writer.WriteRaw(" UIDVALIDITY "u8);
+            writer.WriteNumber(mailbox.UidValidity);
+        }
         writer.CloseList();
         if (uid)
         {
