@@ -36,7 +36,7 @@ public sealed class SortAndThreadTests(FreshServer fixture) : IClassFixture<Fres
         Message("q1@test", "Quarterly plan", "Sun, 1 Nov 2026 10:00:00 +0000", "Carla <carla@example.org>"),
         Message("q2@test", "Re: Quarterly plan", "Sun, 1 Nov 2026 09:30:00 -0200", "anton@example.org", references: "<q1@test>"),
         Message("l1@test", "Lunch", "Sat, 31 Oct 2026 23:00:00 +0000", "bert@example.org"),
-        Message("q3@test", "Re: Re: Quarterly plan", "Mon, 2 Nov 2026 08:00:00 +0000", "Dora <dora@example.org>", references: "<q1@test> <q2@test>"),
+        Message("q3@test", "Re: Re: Quarterly plan", "Mon, 2 Nov 2026 08:00:00 +0000", "Aaron Dora <dora@example.org>", references: "<q1@test> <q2@test>"),
         Message("q4@test", "RE: quarterly PLAN", "Sun, 1 Nov 2026 12:00:00 +0000", "emil@example.org", inReplyTo: "<q1@test>"),
         Message("f1@test", "Fwd: Lunch", "Tue, 3 Nov 2026 07:00:00 +0000", "anton@example.org"),
     ];
@@ -128,6 +128,7 @@ public sealed class SortAndThreadTests(FreshServer fixture) : IClassFixture<Fres
 
         var capability = await imap.CommandAsync("C", "CAPABILITY");
         var sort = await imap.CommandAsync("A", "SORT (SUBJECT REVERSE DATE) UTF-8 ALL");
+        var display = await imap.CommandAsync("X", "SORT (DISPLAYFROM) UTF-8 ALL");
         var sortText = await imap.CommandAsync("B", "SORT (REVERSE SIZE) US-ASCII BODY \"lunch\"");
         var nothing = await imap.CommandAsync("D", "SORT (DATE) UTF-8 TEXT \"not in mailbox\"");
         var thread = await imap.CommandAsync("E", "THREAD REFERENCES UTF-8 ALL");
@@ -141,6 +142,8 @@ public sealed class SortAndThreadTests(FreshServer fixture) : IClassFixture<Fres
         Assert.Contains(" SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ", capability[0], StringComparison.Ordinal);
         Assert.Equal(["* SORT 6 3 4 5 2 1", "A OK SORT completed"], sort);
         Assert.Equal(["* SORT 6 3", "B OK SORT completed"], sortText);
+        // RFC 5957: the display name, else the address: "Aaron Dora", anton@ (2, 6), bert@, "Carla", emil@.
+        Assert.Equal(["* SORT 4 2 6 3 1 5", "X OK SORT completed"], display);
         Assert.Equal(["* SORT", "D OK SORT completed"], nothing);
         Assert.Equal(["* THREAD (3 6)(1 (2 4)(5))", "E OK THREAD completed"], thread);
         Assert.Equal(["* THREAD (3 6)(2 (5)(4))", "F OK THREAD completed"], ordered);
