@@ -63,6 +63,13 @@ internal static class CommandTable
         ["UID FETCH"] = new(Fetch.FetchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
         ["UID SEARCH"] = new(Search.SearchHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        // RFC 7377: ESEARCH answers with UIDs, also in the authenticated state.
+        ["ESEARCH"] = new(Search.EsearchHandler.ExecuteAsync, AllowedIn.SignedIn),
+        // RFC 5256 §3: no EXPUNGE while answering SORT or THREAD; UID SORT and UID THREAD allow it.
+        ["SORT"] = new(Search.SortHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["UID SORT"] = new(Search.SortHandler.ExecuteAsync, AllowedIn.Selected),
+        ["THREAD"] = new(Search.ThreadHandler.ExecuteAsync, AllowedIn.Selected, AllowsExpunge: false),
+        ["UID THREAD"] = new(Search.ThreadHandler.ExecuteAsync, AllowedIn.Selected),
         ["COPY"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
         ["UID COPY"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),
         ["MOVE"] = new(CopyHandler.ExecuteAsync, AllowedIn.Selected),

@@ -1,3 +1,4 @@
+using DocStore.Core.Mailboxes;
 using DocStore.Imap.Commands;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
@@ -21,25 +22,14 @@ internal static class SearchHandler
         }
 
         var view = session.Selected!;
-        var messages = view.Messages;
-        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, search.Key, messages, cancellationToken);
-        var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, view.SavedSearch, DateTimeOffset.UtcNow,
-            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
-        var matches = new List<(int Number, uint Uid)>();
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (await evaluator.MatchesAsync(search.Key, i + 1, messages[i]))
-            {
-                matches.Add((i + 1, messages[i].Uid));
-            }
-        }
-        var results = matches.Select(m => search.Uid ? m.Uid : (uint)m.Number).ToList();
+        var matches = await MatchAsync(session, search.Key, cancellationToken);
+        var results = matches.Select(m => search.Uid ? m.Message.Uid : (uint)m.Number).ToList();
 
         // RFC 9051 §6.4.4: under IMAP4rev2 a SEARCH without RETURN answers as RETURN (ALL).
         var options = search.Return ?? (session.Rev2 ? SearchReturnOptions.All : null);
         if (options is { } returned && returned.HasFlag(SearchReturnOptions.Save))
         {
-            view.SavedSearch = Saved(returned, matches.Select(m => m.Uid).ToList());
+            view.SavedSearch = Saved(returned, matches.Select(m => m.Message.Uid).ToList());
         }
         if (options is null)
         {
@@ -50,6 +40,30 @@ internal static class SearchHandler
             WriteEsearch(session.Writer, command.Tag, search.Uid, options.Value, results);
         }
         return Completion.Ok($"{command.Name} completed");
+    }
+
+    /// <summary>
+    /// The selected mailbox's messages that match <paramref name="key"/>, in mailbox order, with
+    /// their sequence numbers: what SEARCH, SORT and THREAD (RFC 5256 §3) all start from.
+    /// </summary>
+    public static Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken) =>
+        MatchAsync(session, session.Selected!.Messages, session.Selected.SavedSearch, key, cancellationToken);
+
+    /// <summary>The messages of any mailbox (in its order) that match <paramref name="key"/>; ESEARCH IN (RFC 7377) uses it.</summary>
+    public static async Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
+    {
+        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, key, messages, cancellationToken);
+        var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
+            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
+        var matches = new List<(int Number, MessageSummary Message)>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (await evaluator.MatchesAsync(key, i + 1, messages[i]))
+            {
+                matches.Add((i + 1, messages[i]));
+            }
+        }
+        return matches;
     }
 
     /// <summary>
@@ -75,8 +89,11 @@ internal static class SearchHandler
         return saved;
     }
 
-    /// <summary>RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means ALL.</summary>
-    private static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results)
+    /// <summary>
+    /// RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means
+    /// ALL. With a mailbox, RFC 7377 §2.1's correlators: <c>(TAG "t" MAILBOX "m" UIDVALIDITY v)</c>.
+    /// </summary>
+    public static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results, Core.Mailboxes.Mailbox? mailbox = null)
     {
         if ((options & ~SearchReturnOptions.Save) == SearchReturnOptions.None)
         {
@@ -85,6 +102,13 @@ internal static class SearchHandler
         writer.BeginUntagged();
         writer.WriteRaw("ESEARCH (TAG "u8);
         writer.WriteString(tag);
+        if (mailbox is not null)
+        {
+            writer.WriteRaw(" MAILBOX "u8);
+            writer.WriteMailbox(mailbox.Name);
+            writer.WriteRaw(" UIDVALIDITY "u8);
+            writer.WriteNumber(mailbox.UidValidity);
+        }
         writer.CloseList();
         if (uid)
         {
