@@ -66,7 +66,11 @@ public partial interface IMailboxStore
     /// </summary>
     Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// STORE: one round trip to the database (the entries, \Seen, tags, change feed and audit
+    /// row in one transaction); see <see cref="FlagStoreResult"/> for what the session may skip.
+    /// </summary>
+    Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): the same documents gain entries in the target

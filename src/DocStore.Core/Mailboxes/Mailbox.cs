@@ -95,5 +95,29 @@ public sealed record FlagChange(FlagOperation Operation, IReadOnlyList<string> F
 /// <summary>The new state of a message after STORE.</summary>
 public sealed record FlagResult(uint Uid, long ModSeq, MessageFlags Flags);
 
+/// <summary>
+/// What a STORE did: the new state of each message it reached, and the mailbox's HIGHESTMODSEQ
+/// just before and just after the change. A session whose view stood at
+/// <see cref="ModSeqBefore"/> has missed nothing and can move its view to <see cref="ModSeqAfter"/>
+/// without reading the mailbox again. <see cref="ModSeqBefore"/> is null when the change cannot
+/// vouch for that (it also touched other entries of the same mailbox).
+/// </summary>
+public sealed class FlagStoreResult(IReadOnlyList<FlagResult> messages, long? modSeqBefore, long modSeqAfter) : IReadOnlyList<FlagResult>
+{
+    public static FlagStoreResult None { get; } = new([], null, 0);
+
+    public long? ModSeqBefore { get; } = modSeqBefore;
+
+    public long ModSeqAfter { get; } = modSeqAfter;
+
+    public int Count => messages.Count;
+
+    public FlagResult this[int index] => messages[index];
+
+    public IEnumerator<FlagResult> GetEnumerator() => messages.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
 /// <summary>What COPY or MOVE made (RFC 4315 COPYUID): the target's UIDVALIDITY and each source UID with its new UID.</summary>
 public sealed record CopyResult(long UidValidity, IReadOnlyList<(uint Source, uint Target)> Uids);

@@ -37,11 +37,12 @@ internal static class FetchHandler
         var unknownEncoding = false;
 
         // The \Seen side effect for all unseen targets in one transaction, before the answers.
-        var newlySeen = markSeen
-            ? (await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
+        var stored = markSeen
+            ? await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
                 targets.Where(t => !t.Message.Flags.Seen).Select(t => t.Message.Uid).ToList(),
-                new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)).ToDictionary(r => r.Uid)
-            : [];
+                new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)
+            : FlagStoreResult.None;
+        var newlySeen = stored.ToDictionary(r => r.Uid);
 
         foreach (var batch in Batches(targets, needed))
         {
@@ -68,6 +69,8 @@ internal static class FetchHandler
             }
         }
 
+        // Every message the store changed is in the view now (Replace above); see StoreHandler.
+        session.ViewIsCurrent = stored.ModSeqBefore is { } before && view.Advance(before, stored.ModSeqAfter);
         return unknownEncoding
             ? Completion.No("A part has a content transfer encoding DocStore cannot decode; fetch it with BODY[] instead.", "UNKNOWN-CTE")
             : Completion.Ok($"{command.Name} completed");
