@@ -16,6 +16,9 @@ public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? Specia
 /// <summary>The counters a session compares to learn whether its mailbox changed.</summary>
 public sealed record MailboxState(long UidNext, long HighestModSeq);
 
+/// <summary>A mailbox's state now (null when it is gone) and the messages changed and expunged since a modseq.</summary>
+public sealed record MailboxDelta(MailboxState? State, IReadOnlyList<MessageSummary> Changed, IReadOnlyList<uint> Expunged);
+
 /// <summary>A mailbox in a listing, with what LIST's attributes need.</summary>
 public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren)
 {
@@ -70,6 +73,13 @@ public enum ContentNeeded
     Structure,
     Header,
     Full,
+
+    /// <summary>
+    /// The top-level header's bytes without the rest of the structure: its offsets only, and an
+    /// empty envelope and body structure. For a FETCH of header sections with no ENVELOPE or
+    /// BODYSTRUCTURE (a client's first sync), read in one round trip without decoding the stored JSON.
+    /// </summary>
+    HeaderBytes,
 }
 
 /// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>

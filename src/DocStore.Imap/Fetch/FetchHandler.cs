@@ -35,6 +35,7 @@ internal static class FetchHandler
         // RFC 4314 §4: a FETCH without the "s" right must not set \Seen.
         var markSeen = fetch.SetsSeen && !view.ReadOnly && view.Rights.HasFlag(Core.Sharing.MailboxRights.Seen);
         var unknownEncoding = false;
+        var downloads = ReturnsBodies(fetch.Items) ? new List<long>() : null;
 
         // The \Seen side effect for all unseen targets in one transaction, before the answers.
         var stored = markSeen
@@ -64,11 +65,16 @@ internal static class FetchHandler
                     continue;
                 }
                 var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
+                downloads?.Add(message.DocumentId);
                 unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
                 await session.FlushIfLargeAsync(cancellationToken);
             }
         }
 
+        if (downloads is { Count: > 0 })
+        {
+            await session.Backend.Mailboxes.RecordDownloadAsync(view.Mailbox.Id, downloads, session.Actor, cancellationToken);
+        }
         // Every message the store changed is in the view now (Replace above); see StoreHandler.
         session.ViewIsCurrent = stored.ModSeqBefore is { } before && view.Advance(before, stored.ModSeqAfter);
         return unknownEncoding
@@ -83,27 +89,45 @@ internal static class FetchHandler
     /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
     internal static ContentNeeded? ContentNeededBy(IReadOnlyList<FetchItem> items)
     {
-        ContentNeeded? needed = null;
+        bool structure = false, header = false, full = false;
         foreach (var item in items)
         {
-            ContentNeeded? need = item.Kind switch
+            switch (item.Kind)
             {
-                FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.Uid
+                case FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.Uid
                     or FetchItemKind.ModSeq or FetchItemKind.EmailId or FetchItemKind.ThreadId or FetchItemKind.SaveDate
-                    or FetchItemKind.Preview => null,
-                FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure => ContentNeeded.Structure,
-                FetchItemKind.Rfc822Header => ContentNeeded.Header,
-                FetchItemKind.BodySection when item.Section!.Part.Length == 0 && item.Section.Text is
-                    FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot => ContentNeeded.Header,
-                _ => ContentNeeded.Full,
-            };
-            if (need > needed || (needed is null && need is not null))
-            {
-                needed = need;
+                    or FetchItemKind.Preview:
+                    break;
+                case FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure:
+                    structure = true;
+                    break;
+                case FetchItemKind.Rfc822Header:
+                case FetchItemKind.BodySection when item.Section!.Part.Length == 0 && item.Section.Text is
+                    FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot:
+                    header = true;
+                    break;
+                default:
+                    full = true;
+                    break;
             }
         }
-        return needed;
+        return full ? ContentNeeded.Full
+            : header ? (structure ? ContentNeeded.Header : ContentNeeded.HeaderBytes)
+            : structure ? ContentNeeded.Structure
+            : null;
     }
+
+    /// <summary>
+    /// True when an item hands out message content beyond headers and structure (RFC822,
+    /// RFC822.TEXT, BINARY[...], a BODY[...] section other than a header or MIME header): such a
+    /// FETCH is a download and is audited.
+    /// </summary>
+    internal static bool ReturnsBodies(IReadOnlyList<FetchItem> items) => items.Any(item => item.Kind switch
+    {
+        FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text or FetchItemKind.Binary => true,
+        FetchItemKind.BodySection => item.Section!.Text is FetchSectionText.None or FetchSectionText.Text,
+        _ => false,
+    });
 
     private static IEnumerable<List<(int Number, MessageSummary Message)>> Batches(List<(int Number, MessageSummary Message)> targets, ContentNeeded? needed)
     {

@@ -58,4 +58,32 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
             }
         }
     }
+
+    [Fact]
+    public async Task A_header_bytes_batch_has_the_header_and_its_offsets_and_nothing_past_them()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "HeaderBytes");
+        foreach (var sample in new[] { Message(), Sample("line endings and 8-bit"), Sample("3 MiB"), Sample("empty") })
+        {
+            await AppendAsync(store, user, mailbox, sample);
+        }
+        var keys = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
+
+        var batch = await store.ReadManyAsync(keys, ContentNeeded.HeaderBytes, None);
+
+        Assert.Equal(keys.Count, batch.Count);
+        foreach (var key in keys)
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            Assert.Equal(single.Bytes[..(int)single.Structure.BodyOffset].ToArray(), batch[key].Bytes.ToArray());
+            Assert.Equal((single.Structure.HeaderOffset, single.Structure.BodyOffset, single.Structure.EndOffset),
+                (batch[key].Structure.HeaderOffset, batch[key].Structure.BodyOffset, batch[key].Structure.EndOffset));
+            foreach (var section in new[] { "HEADER", "HEADER.FIELDS (Subject From)", "HEADER.FIELDS.NOT (Subject)" })
+            {
+                Assert.Equal(MessageSections.GetBody(single.Bytes, single.Structure, section).Data.ToArray(),
+                    MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, section).Data.ToArray());
+            }
+        }
+    }
 }
