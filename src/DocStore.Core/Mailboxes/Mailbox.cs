@@ -80,6 +80,12 @@ public enum ContentNeeded
     /// BODYSTRUCTURE (a client's first sync), read in one round trip without decoding the stored JSON.
     /// </summary>
     HeaderBytes,
+
+    /// <summary>
+    /// Every byte, with the top-level offsets only (as <see cref="HeaderBytes"/>): for a FETCH of
+    /// whole messages, their text or BINARY[] with no item that needs a part or the structure.
+    /// </summary>
+    MessageBytes,
 }
 
 /// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>

@@ -89,7 +89,7 @@ internal static class FetchHandler
     /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
     internal static ContentNeeded? ContentNeededBy(IReadOnlyList<FetchItem> items)
     {
-        bool structure = false, header = false, full = false;
+        bool structure = false, header = false, bytes = false, full = false;
         foreach (var item in items)
         {
             switch (item.Kind)
@@ -106,12 +106,17 @@ internal static class FetchHandler
                     FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot:
                     header = true;
                     break;
+                case FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text:
+                case FetchItemKind.BodySection or FetchItemKind.Binary when item.Section!.Part.Length == 0:
+                    bytes = true;
+                    break;
                 default:
                     full = true;
                     break;
             }
         }
-        return full ? ContentNeeded.Full
+        return full || (bytes && structure) ? ContentNeeded.Full
+            : bytes ? ContentNeeded.MessageBytes
             : header ? (structure ? ContentNeeded.Header : ContentNeeded.HeaderBytes)
             : structure ? ContentNeeded.Structure
             : null;
@@ -140,7 +145,7 @@ internal static class FetchHandler
         long bytes = 0;
         foreach (var target in targets)
         {
-            var size = needed == ContentNeeded.Full ? target.Message.Size : 0;
+            var size = needed is ContentNeeded.Full or ContentNeeded.MessageBytes ? target.Message.Size : 0;
             if (batch.Count > 0 && (batch.Count >= BatchMessages || bytes + size > BatchBytes))
             {
                 yield return batch;

@@ -23,18 +23,19 @@ public sealed partial class MailboxStore
           JOIN blob_chunk c ON c.sha256 = k.sha256 AND c.chunk_no = 0
         """;
 
-    // The header bytes and the top-level offsets, straight from the jsonb, in one round trip: a
-    // first sync's header FETCH decodes no stored structure. Versions without a structure, or
-    // whose header runs past the first chunk, are left to the general read.
+    // The header bytes (or all bytes) and the top-level offsets, straight from the jsonb, in one
+    // round trip: a first sync's FETCH decodes no stored structure. Versions without a
+    // structure, or whose header (or bytes) run past the first chunk, are left to the general read.
     private const string SelectHeaderBytes = """
         SELECT v.document_id AS DocumentId, v.number AS Version,
                (v.structure->'body'->>'headerOffset')::bigint AS HeaderOffset, (v.structure->'body'->>'bodyOffset')::bigint AS BodyOffset,
                (v.structure->'body'->>'endOffset')::bigint AS EndOffset,
-               substring(c.data FROM 1 FOR (v.structure->'body'->>'bodyOffset')::int) AS Data
+               CASE WHEN @headerOnly THEN substring(c.data FROM 1 FOR (v.structure->'body'->>'bodyOffset')::int) ELSE c.data END AS Data
           FROM unnest(@documents, @versions) AS k(document_id, number)
           JOIN version v ON v.document_id = k.document_id AND v.number = k.number
           JOIN blob_chunk c ON c.sha256 = v.sha256 AND c.chunk_no = 0
-         WHERE v.structure IS NOT NULL AND (v.structure->'body'->>'bodyOffset')::bigint <= @chunkSize
+         WHERE v.structure IS NOT NULL
+           AND CASE WHEN @headerOnly THEN (v.structure->'body'->>'bodyOffset')::bigint ELSE v.size END <= @chunkSize
         """;
 
     public async Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken)
@@ -45,10 +46,11 @@ public sealed partial class MailboxStore
             return result;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (needed == ContentNeeded.HeaderBytes)
+        if (needed is ContentNeeded.HeaderBytes or ContentNeeded.MessageBytes)
         {
+            var headerOnly = needed == ContentNeeded.HeaderBytes;
             var headers = await connection.QueryAsync<HeaderBytesRow>(new CommandDefinition(SelectHeaderBytes,
-                new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize },
+                new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize, headerOnly },
                 cancellationToken: cancellationToken));
             foreach (var row in headers)
             {
@@ -60,7 +62,7 @@ public sealed partial class MailboxStore
                 return result;
             }
             await connection.CloseAsync();
-            var rest = await ReadManyAsync(keys.Where(k => !result.ContainsKey(k)).ToList(), ContentNeeded.Header, cancellationToken);
+            var rest = await ReadManyAsync(keys.Where(k => !result.ContainsKey(k)).ToList(), headerOnly ? ContentNeeded.Header : ContentNeeded.Full, cancellationToken);
             foreach (var (key, message) in rest)
             {
                 result[key] = message;

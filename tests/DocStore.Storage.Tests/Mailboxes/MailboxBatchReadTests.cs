@@ -59,8 +59,10 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
         }
     }
 
-    [Fact]
-    public async Task A_header_bytes_batch_has_the_header_and_its_offsets_and_nothing_past_them()
+    [Theory]
+    [InlineData(ContentNeeded.HeaderBytes)]
+    [InlineData(ContentNeeded.MessageBytes)]
+    public async Task A_bytes_batch_has_the_header_or_message_and_its_offsets_and_nothing_past_them(ContentNeeded needed)
     {
         var user = await NewUserAsync(database.DataSource);
         var mailbox = await CreateMailboxAsync(store, user, "HeaderBytes");
@@ -70,16 +72,18 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
         }
         var keys = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
 
-        var batch = await store.ReadManyAsync(keys, ContentNeeded.HeaderBytes, None);
+        var batch = await store.ReadManyAsync(keys, needed, None);
 
         Assert.Equal(keys.Count, batch.Count);
         foreach (var key in keys)
         {
             var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
-            Assert.Equal(single.Bytes[..(int)single.Structure.BodyOffset].ToArray(), batch[key].Bytes.ToArray());
+            var expected = needed == ContentNeeded.HeaderBytes ? single.Bytes[..(int)single.Structure.BodyOffset] : single.Bytes;
+            Assert.Equal(expected.ToArray(), batch[key].Bytes.ToArray());
             Assert.Equal((single.Structure.HeaderOffset, single.Structure.BodyOffset, single.Structure.EndOffset),
                 (batch[key].Structure.HeaderOffset, batch[key].Structure.BodyOffset, batch[key].Structure.EndOffset));
-            foreach (var section in new[] { "HEADER", "HEADER.FIELDS (Subject From)", "HEADER.FIELDS.NOT (Subject)" })
+            var sections = needed == ContentNeeded.HeaderBytes ? new[] { "HEADER", "HEADER.FIELDS (Subject From)", "HEADER.FIELDS.NOT (Subject)" } : ["HEADER", "TEXT", ""];
+            foreach (var section in sections)
             {
                 Assert.Equal(MessageSections.GetBody(single.Bytes, single.Structure, section).Data.ToArray(),
                     MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, section).Data.ToArray());
