@@ -130,8 +130,20 @@ public sealed class DocStoreDatabase : IAsyncDisposable
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
-    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory loggerFactory) =>
-        new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).UseLoggerFactory(loggerFactory).Build();
+    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).UseLoggerFactory(loggerFactory);
+        // The statements every IMAP command runs (STORE, FETCH's reads, the update check) are
+        // prepared on each pooled connection after their second use, so PostgreSQL stops planning
+        // them each time (STORE's statement took longer to plan than to run). A connection string
+        // that sets Max Auto Prepare keeps its own choice.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+        return builder.Build();
+    }
 
     /// <summary>
     /// Turns PostgreSQL's JIT off for DocStore's sessions. Every query here is short, but the

@@ -296,6 +296,44 @@ public sealed class DocumentApiTests : IClassFixture<FreshServer>, IDisposable
         Assert.Equal(1, after.GetProperty("currentVersion").GetInt32());
     }
 
+    [Fact]
+    public async Task A_fetch_of_message_bodies_is_one_download_line_in_the_audit_trail_and_a_header_fetch_none()
+    {
+        using var client = await SignInAsync();
+        var folder = await NewFolderAsync(client);
+        foreach (var name in new[] { "fetch-audit-1", "fetch-audit-2", "fetch-audit-3" })
+        {
+            await folder.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(DocumentFilingTests.Mail(DocumentFilingTests.Unique(name))))));
+        }
+        var documents = (await ListAsync(folder.FullName)).EnumerateArray().Select(Id).Order().ToList();
+        await using var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort);
+        await imap.CommandAsync("a1", $"LOGIN admin \"{fixture.AdminPassword}\"");
+        await imap.CommandAsync("a2", $"SELECT \"{folder.FullName}\"");
+
+        var headers = await imap.CommandAsync("a3", "UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODYSTRUCTURE)");
+        var afterHeaders = await DownloadsOfAsync(documents);
+        var bodies = await imap.CommandAsync("a4", "UID FETCH 1:* (BODY.PEEK[])");
+        var afterBodies = await DownloadsOfAsync(documents);
+
+        Assert.StartsWith("a3 OK", headers[^1], StringComparison.Ordinal);
+        Assert.StartsWith("a4 OK", bodies[^1], StringComparison.Ordinal);
+        Assert.Equal(3, documents.Count);
+        Assert.Empty(afterHeaders);
+        var line = Assert.Single(afterBodies);
+        using var details = JsonDocument.Parse(line.GetProperty("details").GetString()!);
+        Assert.Equal("3", details.RootElement.GetProperty("messages").GetString());
+        Assert.Equal(documents, details.RootElement.GetProperty("documents").GetString()!.Split(',').Select(long.Parse).Order().ToList());
+        Assert.Equal("admin", line.GetProperty("principalName").GetString());
+    }
+
+    /// <summary>The download lines of the audit trail that name any of these documents.</summary>
+    private async Task<List<JsonElement>> DownloadsOfAsync(IReadOnlyList<long> documents) =>
+        (await GetAsync("api/audit/trail?action=download&limit=1000")).EnumerateArray()
+            .Where(a => a.GetProperty("details").GetString() is { } d
+                && JsonDocument.Parse(d).RootElement.TryGetProperty("documents", out var listed)
+                && listed.GetString()!.Split(',').Any(id => documents.Contains(long.Parse(id))))
+            .ToList();
+
     private static byte[] Pdf()
     {
         var text = Encoding.ASCII.GetBytes("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj << /Type /Catalog >> endobj\n");

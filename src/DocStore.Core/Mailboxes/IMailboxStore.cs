@@ -61,6 +61,12 @@ public partial interface IMailboxStore
     /// <summary>The mailbox's UIDNEXT and HIGHESTMODSEQ (one primary-key read), or null when it is gone.</summary>
     Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="StateAsync"/>, <see cref="ChangedSinceAsync"/> and <see cref="ExpungedSinceAsync"/>
+    /// in one round trip: what a session must report after a command or when IDLE wakes.
+    /// </summary>
+    Task<MailboxDelta> DeltaAsync(User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken);
+
     /// <summary>UIDs expunged after <paramref name="modSeq"/> (the tombstones), ascending.</summary>
     Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken);
 
@@ -73,7 +79,21 @@ public partial interface IMailboxStore
     /// </summary>
     Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that a FETCH handed out message bodies (issue #5, downloads are audited): one
+    /// audit row (action <c>download</c>) per command with the number of messages and their
+    /// document ids, the ids capped at <see cref="MaxAuditedDownloadIds"/>.
+    /// </summary>
+    Task RecordDownloadAsync(long mailboxId, IReadOnlyCollection<long> documentIds, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>At most this many document ids go into one download audit row; the count is always whole.</summary>
+    const int MaxAuditedDownloadIds = 1000;
+
+    /// <summary>
+    /// STORE: one round trip to the database (the entries, \Seen, tags, change feed and audit
+    /// row in one transaction); see <see cref="FlagStoreResult"/> for what the session may skip.
+    /// </summary>
+    Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): the same documents gain entries in the target

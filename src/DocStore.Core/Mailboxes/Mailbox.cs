@@ -16,6 +16,9 @@ public sealed record Mailbox(long Id, Guid ObjectId, string Name, string? Specia
 /// <summary>The counters a session compares to learn whether its mailbox changed.</summary>
 public sealed record MailboxState(long UidNext, long HighestModSeq);
 
+/// <summary>A mailbox's state now (null when it is gone) and the messages changed and expunged since a modseq.</summary>
+public sealed record MailboxDelta(MailboxState? State, IReadOnlyList<MessageSummary> Changed, IReadOnlyList<uint> Expunged);
+
 /// <summary>A mailbox in a listing, with what LIST's attributes need.</summary>
 public sealed record MailboxListing(Mailbox Mailbox, bool HasChildren)
 {
@@ -70,6 +73,19 @@ public enum ContentNeeded
     Structure,
     Header,
     Full,
+
+    /// <summary>
+    /// The top-level header's bytes without the rest of the structure: its offsets only, and an
+    /// empty envelope and body structure. For a FETCH of header sections with no ENVELOPE or
+    /// BODYSTRUCTURE (a client's first sync), read in one round trip without decoding the stored JSON.
+    /// </summary>
+    HeaderBytes,
+
+    /// <summary>
+    /// Every byte, with the top-level offsets only (as <see cref="HeaderBytes"/>): for a FETCH of
+    /// whole messages, their text or BINARY[] with no item that needs a part or the structure.
+    /// </summary>
+    MessageBytes,
 }
 
 /// <summary>What APPEND made: the message's UID under the mailbox's UIDVALIDITY (RFC 4315 APPENDUID).</summary>
@@ -94,6 +110,30 @@ public sealed record FlagChange(FlagOperation Operation, IReadOnlyList<string> F
 
 /// <summary>The new state of a message after STORE.</summary>
 public sealed record FlagResult(uint Uid, long ModSeq, MessageFlags Flags);
+
+/// <summary>
+/// What a STORE did: the new state of each message it reached, and the mailbox's HIGHESTMODSEQ
+/// just before and just after the change. A session whose view stood at
+/// <see cref="ModSeqBefore"/> has missed nothing and can move its view to <see cref="ModSeqAfter"/>
+/// without reading the mailbox again. <see cref="ModSeqBefore"/> is null when the change cannot
+/// vouch for that (it also touched other entries of the same mailbox).
+/// </summary>
+public sealed class FlagStoreResult(IReadOnlyList<FlagResult> messages, long? modSeqBefore, long modSeqAfter) : IReadOnlyList<FlagResult>
+{
+    public static FlagStoreResult None { get; } = new([], null, 0);
+
+    public long? ModSeqBefore { get; } = modSeqBefore;
+
+    public long ModSeqAfter { get; } = modSeqAfter;
+
+    public int Count => messages.Count;
+
+    public FlagResult this[int index] => messages[index];
+
+    public IEnumerator<FlagResult> GetEnumerator() => messages.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
 
 /// <summary>What COPY or MOVE made (RFC 4315 COPYUID): the target's UIDVALIDITY and each source UID with its new UID.</summary>
 public sealed record CopyResult(long UidValidity, IReadOnlyList<(uint Source, uint Target)> Uids);

@@ -87,6 +87,7 @@ internal static class CommandTable
 
     public static async Task ExecuteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
+        session.ViewIsCurrent = false;
         Completion completion;
         if (!Commands.TryGetValue(command.Name, out var entry))
         {
@@ -110,7 +111,9 @@ internal static class CommandTable
         {
             return;
         }
-        if (completion.Status != ImapStatus.Bad && session.Selected is not null)
+        // RFC 9051 §7.4: a command whose own change left the view current has nothing to report;
+        // a change by another session moves the mailbox past the view and is reported then.
+        if (completion.Status != ImapStatus.Bad && session.Selected is not null && !session.ViewIsCurrent)
         {
             try
             {

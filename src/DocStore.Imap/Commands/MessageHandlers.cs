@@ -82,6 +82,8 @@ internal static class StoreHandler
                     FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
                 }
             }
+            // The store says where the mailbox stood around this change: no second round trip to learn it.
+            session.ViewIsCurrent = results.ModSeqBefore is { } before && view.Advance(before, results.ModSeqAfter);
         }
         return Completion.Ok($"{command.Name} completed");
     }

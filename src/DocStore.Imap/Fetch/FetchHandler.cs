@@ -35,13 +35,15 @@ internal static class FetchHandler
         // RFC 4314 §4: a FETCH without the "s" right must not set \Seen.
         var markSeen = fetch.SetsSeen && !view.ReadOnly && view.Rights.HasFlag(Core.Sharing.MailboxRights.Seen);
         var unknownEncoding = false;
+        var downloads = ReturnsBodies(fetch.Items) ? new List<long>() : null;
 
         // The \Seen side effect for all unseen targets in one transaction, before the answers.
-        var newlySeen = markSeen
-            ? (await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
+        var stored = markSeen
+            ? await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
                 targets.Where(t => !t.Message.Flags.Seen).Select(t => t.Message.Uid).ToList(),
-                new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)).ToDictionary(r => r.Uid)
-            : [];
+                new FlagChange(FlagOperation.Add, [@"\Seen"]), session.Actor, cancellationToken)
+            : FlagStoreResult.None;
+        var newlySeen = stored.ToDictionary(r => r.Uid);
 
         foreach (var batch in Batches(targets, needed))
         {
@@ -63,11 +65,18 @@ internal static class FetchHandler
                     continue;
                 }
                 var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
+                downloads?.Add(message.DocumentId);
                 unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
                 await session.FlushIfLargeAsync(cancellationToken);
             }
         }
 
+        if (downloads is { Count: > 0 })
+        {
+            await session.Backend.Mailboxes.RecordDownloadAsync(view.Mailbox.Id, downloads, session.Actor, cancellationToken);
+        }
+        // Every message the store changed is in the view now (Replace above); see StoreHandler.
+        session.ViewIsCurrent = stored.ModSeqBefore is { } before && view.Advance(before, stored.ModSeqAfter);
         return unknownEncoding
             ? Completion.No("A part has a content transfer encoding DocStore cannot decode; fetch it with BODY[] instead.", "UNKNOWN-CTE")
             : Completion.Ok($"{command.Name} completed");
@@ -80,27 +89,50 @@ internal static class FetchHandler
     /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
     internal static ContentNeeded? ContentNeededBy(IReadOnlyList<FetchItem> items)
     {
-        ContentNeeded? needed = null;
+        bool structure = false, header = false, bytes = false, full = false;
         foreach (var item in items)
         {
-            ContentNeeded? need = item.Kind switch
+            switch (item.Kind)
             {
-                FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.Uid
+                case FetchItemKind.Flags or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.Uid
                     or FetchItemKind.ModSeq or FetchItemKind.EmailId or FetchItemKind.ThreadId or FetchItemKind.SaveDate
-                    or FetchItemKind.Preview => null,
-                FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure => ContentNeeded.Structure,
-                FetchItemKind.Rfc822Header => ContentNeeded.Header,
-                FetchItemKind.BodySection when item.Section!.Part.Length == 0 && item.Section.Text is
-                    FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot => ContentNeeded.Header,
-                _ => ContentNeeded.Full,
-            };
-            if (need > needed || (needed is null && need is not null))
-            {
-                needed = need;
+                    or FetchItemKind.Preview:
+                    break;
+                case FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure:
+                    structure = true;
+                    break;
+                case FetchItemKind.Rfc822Header:
+                case FetchItemKind.BodySection when item.Section!.Part.Length == 0 && item.Section.Text is
+                    FetchSectionText.Header or FetchSectionText.HeaderFields or FetchSectionText.HeaderFieldsNot:
+                    header = true;
+                    break;
+                case FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text:
+                case FetchItemKind.BodySection or FetchItemKind.Binary when item.Section!.Part.Length == 0:
+                    bytes = true;
+                    break;
+                default:
+                    full = true;
+                    break;
             }
         }
-        return needed;
+        return full || (bytes && structure) ? ContentNeeded.Full
+            : bytes ? ContentNeeded.MessageBytes
+            : header ? (structure ? ContentNeeded.Header : ContentNeeded.HeaderBytes)
+            : structure ? ContentNeeded.Structure
+            : null;
     }
+
+    /// <summary>
+    /// True when an item hands out message content beyond headers and structure (RFC822,
+    /// RFC822.TEXT, BINARY[...], a BODY[...] section other than a header or MIME header): such a
+    /// FETCH is a download and is audited.
+    /// </summary>
+    internal static bool ReturnsBodies(IReadOnlyList<FetchItem> items) => items.Any(item => item.Kind switch
+    {
+        FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text or FetchItemKind.Binary => true,
+        FetchItemKind.BodySection => item.Section!.Text is FetchSectionText.None or FetchSectionText.Text,
+        _ => false,
+    });
 
     private static IEnumerable<List<(int Number, MessageSummary Message)>> Batches(List<(int Number, MessageSummary Message)> targets, ContentNeeded? needed)
     {
@@ -113,7 +145,7 @@ internal static class FetchHandler
         long bytes = 0;
         foreach (var target in targets)
         {
-            var size = needed == ContentNeeded.Full ? target.Message.Size : 0;
+            var size = needed is ContentNeeded.Full or ContentNeeded.MessageBytes ? target.Message.Size : 0;
             if (batch.Count > 0 && (batch.Count >= BatchMessages || bytes + size > BatchBytes))
             {
                 yield return batch;

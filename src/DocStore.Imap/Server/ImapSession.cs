@@ -180,6 +180,12 @@ public sealed partial class ImapSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Set by a command whose own change left the view current (<see cref="SelectedMailbox.Advance"/>):
+    /// the update check after it would find nothing, so it is skipped. Reset before every command.
+    /// </summary>
+    internal bool ViewIsCurrent { get; set; }
+
     internal void LoggingOut() => State = SessionState.Logout;
 
     /// <summary>Flushes once a large answer (many FETCH lines, big literals) has built up, bounding memory.</summary>

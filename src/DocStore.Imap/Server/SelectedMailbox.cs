@@ -142,6 +142,23 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
         return -1;
     }
 
+    /// <summary>
+    /// After the session's own change, which moved the mailbox from <paramref name="before"/> to
+    /// <paramref name="after"/>: when the view stood exactly at <paramref name="before"/>, nothing
+    /// else happened in between, so the view (with the change applied through <see cref="Replace"/>)
+    /// is current at <paramref name="after"/> and true is returned. Otherwise the view stays and
+    /// the usual update check reports what else changed.
+    /// </summary>
+    public bool Advance(long before, long after)
+    {
+        if (HighestModSeq != before)
+        {
+            return false;
+        }
+        HighestModSeq = after;
+        return true;
+    }
+
     public void Replace(MessageSummary summary)
     {
         var index = IndexOf(summary.Uid);

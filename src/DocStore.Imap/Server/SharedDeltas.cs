@@ -24,19 +24,7 @@ public sealed class SharedDeltas(IMailboxStore mailboxes)
             _ => new Lazy<Task<MailboxDelta>>(() => ReadFreshAsync(mailboxes, user, mailboxId, sinceModSeq, CancellationToken.None))).Value;
     }
 
-    /// <summary>One session's own read, for the changes it finds after its commands.</summary>
-    public static async Task<MailboxDelta> ReadFreshAsync(IMailboxStore mailboxes, User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken)
-    {
-        var state = await mailboxes.StateAsync(user, mailboxId, cancellationToken);
-        if (state is null || state.HighestModSeq == sinceModSeq)
-        {
-            return new MailboxDelta(state, [], []);
-        }
-        var changed = await mailboxes.ChangedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken);
-        var expunged = await mailboxes.ExpungedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken);
-        return new MailboxDelta(state, changed, expunged);
-    }
+    /// <summary>One session's own read, for the changes it finds after its commands: one round trip.</summary>
+    public static Task<MailboxDelta> ReadFreshAsync(IMailboxStore mailboxes, User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken) =>
+        mailboxes.DeltaAsync(user, mailboxId, sinceModSeq, cancellationToken);
 }
-
-/// <summary>A mailbox's state now and the messages changed and expunged since a modseq.</summary>
-public sealed record MailboxDelta(MailboxState? State, IReadOnlyList<MessageSummary> Changed, IReadOnlyList<uint> Expunged);

@@ -24,4 +24,7 @@ public static class MailboxAuditActions
     public const string AclDelete = "acl-delete";
     public const string QuotaSet = "quota-set";
     public const string Replace = "replace";
+
+    /// <summary>A FETCH that returned message bodies; the same name as a download over HTTP.</summary>
+    public const string Download = "download";
 }

@@ -1,6 +1,9 @@
+using System.Globalization;
 using Dapper;
+using DocStore.Core.Auditing;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Mime;
+using DocStore.Storage.Auditing;
 
 namespace DocStore.Storage.Mailboxes;
 
@@ -20,6 +23,21 @@ public sealed partial class MailboxStore
           JOIN blob_chunk c ON c.sha256 = k.sha256 AND c.chunk_no = 0
         """;
 
+    // The header bytes (or all bytes) and the top-level offsets, straight from the jsonb, in one
+    // round trip: a first sync's FETCH decodes no stored structure. Versions without a
+    // structure, or whose header (or bytes) run past the first chunk, are left to the general read.
+    private const string SelectHeaderBytes = """
+        SELECT v.document_id AS DocumentId, v.number AS Version,
+               (v.structure->'body'->>'headerOffset')::bigint AS HeaderOffset, (v.structure->'body'->>'bodyOffset')::bigint AS BodyOffset,
+               (v.structure->'body'->>'endOffset')::bigint AS EndOffset,
+               CASE WHEN @headerOnly THEN substring(c.data FROM 1 FOR (v.structure->'body'->>'bodyOffset')::int) ELSE c.data END AS Data
+          FROM unnest(@documents, @versions) AS k(document_id, number)
+          JOIN version v ON v.document_id = k.document_id AND v.number = k.number
+          JOIN blob_chunk c ON c.sha256 = v.sha256 AND c.chunk_no = 0
+         WHERE v.structure IS NOT NULL
+           AND CASE WHEN @headerOnly THEN (v.structure->'body'->>'bodyOffset')::bigint ELSE v.size END <= @chunkSize
+        """;
+
     public async Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken)
     {
         var result = new Dictionary<MessageKey, StoredMessage>(keys.Count);
@@ -28,6 +46,29 @@ public sealed partial class MailboxStore
             return result;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (needed is ContentNeeded.HeaderBytes or ContentNeeded.MessageBytes)
+        {
+            var headerOnly = needed == ContentNeeded.HeaderBytes;
+            var headers = await connection.QueryAsync<HeaderBytesRow>(new CommandDefinition(SelectHeaderBytes,
+                new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize, headerOnly },
+                cancellationToken: cancellationToken));
+            foreach (var row in headers)
+            {
+                var top = new BodyPart { Type = "text", Subtype = "plain", HeaderOffset = row.HeaderOffset, BodyOffset = row.BodyOffset, EndOffset = row.EndOffset };
+                result[new MessageKey(row.DocumentId, row.Version)] = new StoredMessage(row.Data, new MessageStructure(Envelope.Empty, top));
+            }
+            if (result.Count == keys.Count)
+            {
+                return result;
+            }
+            await connection.CloseAsync();
+            var rest = await ReadManyAsync(keys.Where(k => !result.ContainsKey(k)).ToList(), headerOnly ? ContentNeeded.Header : ContentNeeded.Full, cancellationToken);
+            foreach (var (key, message) in rest)
+            {
+                result[key] = message;
+            }
+            return result;
+        }
         var rows = (await connection.QueryAsync<BatchVersionRow>(new CommandDefinition(SelectVersions,
             new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray() },
             cancellationToken: cancellationToken))).ToList();
@@ -78,7 +119,27 @@ public sealed partial class MailboxStore
         return result;
     }
 
+    public async Task RecordDownloadAsync(long mailboxId, IReadOnlyCollection<long> documentIds, Actor actor, CancellationToken cancellationToken)
+    {
+        if (documentIds.Count == 0)
+        {
+            return;
+        }
+        var listed = documentIds.Take(IMailboxStore.MaxAuditedDownloadIds).Select(d => d.ToString(CultureInfo.InvariantCulture));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AuditLog.RecordAsync(connection, null, new AuditRecord(actor, MailboxAuditActions.Download, mailboxId, documentIds.Count == 1 ? documentIds.First() : null,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["via"] = "imap-fetch",
+                ["messages"] = documentIds.Count.ToString(CultureInfo.InvariantCulture),
+                ["documents"] = string.Join(',', listed),
+                ["complete"] = documentIds.Count <= IMailboxStore.MaxAuditedDownloadIds ? "true" : "false",
+            }), cancellationToken);
+    }
+
     private sealed record BatchVersionRow(long DocumentId, int Version, byte[] Sha256, long Size, string? Structure);
+
+    private sealed record HeaderBytesRow(long DocumentId, int Version, long HeaderOffset, long BodyOffset, long EndOffset, byte[] Data);
 
     private sealed record ChunkRow(byte[] Sha256, byte[] Data);
 }

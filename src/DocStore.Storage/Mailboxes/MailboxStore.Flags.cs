@@ -9,21 +9,6 @@ namespace DocStore.Storage.Mailboxes;
 
 public sealed partial class MailboxStore
 {
-    // Entries are locked in UID order before anything else, as EXPUNGE does, so two commands on
-    // overlapping UIDs queue instead of deadlocking.
-    private const string SelectForStore = """
-        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
-               e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
-               COALESCE(t.tags, '{}') AS Keywords
-          FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
-          LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
-          LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
-         WHERE e.collection_id = @collection AND e.uid = ANY(@uids)
-         ORDER BY e.uid
-           FOR UPDATE OF e
-        """;
-
     internal const string DeleteTags = """
         DELETE FROM document_tag t USING unnest(@documents::bigint[], @tags::text[]) AS r(document_id, tag)
          WHERE t.document_id = r.document_id AND t.tag = r.tag
@@ -33,40 +18,108 @@ public sealed partial class MailboxStore
         INSERT INTO document_tag (document_id, tag) SELECT * FROM unnest(@documents::bigint[], @tags::text[]) ON CONFLICT DO NOTHING
         """;
 
-    // Rewriting the row is what gives it a new modseq (the entry trigger), also when only this
-    // user's \Seen or the document's tags changed.
-    private const string UpdateEntries = """
-        WITH updated AS (
-            UPDATE entry e SET answered = n.answered, flagged = n.flagged, deleted = n.deleted, draft = n.draft
-              FROM unnest(@uids::bigint[], @answered::boolean[], @flagged::boolean[], @deleted::boolean[], @draft::boolean[])
-                   AS n(uid, answered, flagged, deleted, draft)
-             WHERE e.collection_id = @collection AND e.uid = n.uid
-            RETURNING e.collection_id, e.uid, e.document_id, e.modseq
+    // STORE in one round trip: two statements sent together run as one implicit transaction.
+    // The first locks the entries in UID order before anything else, as EXPUNGE does, so two
+    // commands on overlapping UIDs queue instead of deadlocking; the second (a fresh snapshot,
+    // so it reads the locked rows as they are now) computes the new flags, applies them and
+    // writes the change feed and the audit row. RFC 4314 §4: \Seen needs "s", \Deleted "t",
+    // every other flag and keyword "w"; the rest is left as it is. Rewriting an entry row is
+    // what gives it a new modseq (the entry trigger), also when only this user's \Seen or the
+    // document's tags changed; keywords are on the document, so every other entry holding it
+    // gets a new modseq too. A tag already present keeps its spelling when asked for in
+    // another case. The trigger holds the collection row from the first rewritten entry on, so
+    // this statement's modseqs in the mailbox are consecutive: the smallest minus one is where
+    // the mailbox stood just before.
+    private const string StoreFlags = """
+        SELECT count(*) FROM (
+            SELECT 1 FROM entry
+             WHERE collection_id = @collection AND uid = ANY(@uids) AND strpos(collection_rights(@collection, @owner), 'r') > 0
+             ORDER BY uid FOR UPDATE) locked;
+        WITH may AS (
+            SELECT strpos(r, 'r') > 0 AS r, strpos(r, 's') > 0 AS s, strpos(r, 'w') > 0 AS w, strpos(r, 't') > 0 AS t
+              FROM collection_rights(@collection, @owner) AS rights(r)
+        ), cur AS MATERIALIZED (
+            SELECT e.uid, e.document_id, e.modseq, s.uid IS NOT NULL AS seen, e.answered, e.flagged, e.deleted, e.draft,
+                   COALESCE(t.tags, '{}') AS tags
+              FROM entry e
+              LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+              LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
+             WHERE e.collection_id = @collection AND e.uid = ANY(@uids) AND (SELECT r FROM may)
+        ), tagged AS MATERIALIZED (
+            SELECT d.document_id, d.tags AS before,
+                   CASE WHEN NOT (SELECT w FROM may) THEN d.tags ELSE ARRAY(
+                       SELECT x FROM (
+                           SELECT t FROM unnest(d.tags) t
+                            WHERE CASE @operation WHEN 'add' THEN true WHEN 'remove' THEN NOT lower(t) = ANY(@lowered) ELSE lower(t) = ANY(@lowered) END
+                           UNION ALL
+                           SELECT k FROM unnest(@keywords::text[]) k
+                            WHERE @operation <> 'remove' AND NOT lower(k) = ANY(SELECT lower(t) FROM unnest(d.tags) t)) n(x)
+                        ORDER BY x COLLATE "C") END AS after
+              FROM (SELECT DISTINCT ON (document_id) document_id, tags FROM cur) d
+        ), plan AS MATERIALIZED (
+            SELECT c.uid, c.document_id, c.modseq, c.seen AS was_seen, x.seen, x.answered, x.flagged, x.deleted, x.draft,
+                   g.after AS tags, g.after <> g.before AS retagged,
+                   x.seen <> c.seen OR x.answered <> c.answered OR x.flagged <> c.flagged OR x.deleted <> c.deleted
+                       OR x.draft <> c.draft OR g.after <> g.before AS changed
+              FROM cur c
+              JOIN tagged g ON g.document_id = c.document_id
+             CROSS JOIN may m
+             CROSS JOIN LATERAL (SELECT
+                   CASE WHEN NOT m.s THEN c.seen WHEN @operation = 'add' THEN c.seen OR @seen WHEN @operation = 'remove' THEN c.seen AND NOT @seen ELSE @seen END,
+                   CASE WHEN NOT m.w THEN c.answered WHEN @operation = 'add' THEN c.answered OR @answered WHEN @operation = 'remove' THEN c.answered AND NOT @answered ELSE @answered END,
+                   CASE WHEN NOT m.w THEN c.flagged WHEN @operation = 'add' THEN c.flagged OR @flagged WHEN @operation = 'remove' THEN c.flagged AND NOT @flagged ELSE @flagged END,
+                   CASE WHEN NOT m.t THEN c.deleted WHEN @operation = 'add' THEN c.deleted OR @deleted WHEN @operation = 'remove' THEN c.deleted AND NOT @deleted ELSE @deleted END,
+                   CASE WHEN NOT m.w THEN c.draft WHEN @operation = 'add' THEN c.draft OR @draft WHEN @operation = 'remove' THEN c.draft AND NOT @draft ELSE @draft END
+                   ) x(seen, answered, flagged, deleted, draft)
+        ), untagged AS (
+            DELETE FROM document_tag t USING tagged g
+             WHERE t.document_id = g.document_id AND g.after <> g.before AND NOT t.tag = ANY(g.after)
+        ), newtags AS (
+            INSERT INTO document_tag (document_id, tag)
+            SELECT g.document_id, x FROM tagged g CROSS JOIN unnest(g.after) x WHERE g.after <> g.before AND NOT x = ANY(g.before)
+            ON CONFLICT DO NOTHING
+        ), updated AS (
+            UPDATE entry e SET answered = p.answered, flagged = p.flagged, deleted = p.deleted, draft = p.draft
+              FROM plan p
+             WHERE e.collection_id = @collection AND e.uid = p.uid AND p.changed
+            RETURNING e.uid, e.document_id, e.modseq
+        ), seen AS (
+            INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
+            SELECT @collection, u.uid, @owner, u.modseq FROM updated u JOIN plan p ON p.uid = u.uid WHERE p.seen AND NOT p.was_seen
+            ON CONFLICT DO NOTHING
+        ), unseen AS (
+            DELETE FROM entry_seen s USING plan p
+             WHERE s.collection_id = @collection AND s.principal_id = @owner AND s.uid = p.uid AND p.changed AND p.was_seen AND NOT p.seen
+        ), touched AS (
+            UPDATE entry e SET answered = e.answered
+             WHERE e.document_id IN (SELECT document_id FROM plan WHERE changed AND retagged)
+               AND NOT (e.collection_id = @collection AND e.uid IN (SELECT uid FROM plan WHERE changed))
+            RETURNING e.collection_id, e.uid, e.document_id
         ), logged AS (
             INSERT INTO change (kind, collection_id, document_id, uid, principal_id)
-            SELECT 'flags', collection_id, document_id, uid, @owner FROM updated
+            SELECT 'flags', @collection, document_id, uid, @owner FROM updated
+            UNION ALL
+            SELECT 'flags', collection_id, document_id, uid, @owner FROM touched
+        ), audited AS (
+            INSERT INTO audit (principal_id, principal_name, action, collection_id, address, client, details)
+            SELECT @principalId, @principalName, 'flags', @collection, @address::inet, @client,
+                   jsonb_build_object('operation', @operationName::text, 'flags', @flagsText::text,
+                                      'uids', (SELECT count(*) FROM plan)::text, 'changed', (SELECT count(*) FROM plan WHERE changed)::text)
+             WHERE EXISTS (SELECT 1 FROM plan)
+        ), mailbox AS (
+            SELECT (SELECT highestmodseq FROM collection WHERE id = @collection) AS highest,
+                   (SELECT min(modseq) FROM updated) AS first_ours, (SELECT max(modseq) FROM updated) AS last_ours,
+                   (SELECT count(*) FROM touched WHERE collection_id = @collection) AS touched_here
         )
-        SELECT uid AS Uid, modseq AS ModSeq FROM updated
+        SELECT p.uid AS Uid, COALESCE(u.modseq, p.modseq) AS ModSeq, p.seen AS Seen, p.answered AS Answered, p.flagged AS Flagged,
+               p.deleted AS Deleted, p.draft AS Draft, p.tags AS Keywords,
+               CASE WHEN m.touched_here > 0 THEN NULL WHEN m.first_ours IS NULL THEN m.highest ELSE m.first_ours - 1 END AS Before,
+               COALESCE(m.last_ours, m.highest) AS After
+          FROM plan p
+          LEFT JOIN updated u ON u.uid = p.uid
+         CROSS JOIN mailbox m
+         ORDER BY p.uid
         """;
-
-    // Keywords are on the document: every other entry holding it shows the change, so it gets a new modseq too.
-    private const string TouchOtherEntries = """
-        WITH touched AS (
-            UPDATE entry e SET answered = e.answered
-             WHERE e.document_id = ANY(@documents) AND NOT (e.collection_id = @collection AND e.uid = ANY(@uids))
-            RETURNING e.collection_id, e.uid, e.document_id
-        )
-        INSERT INTO change (kind, collection_id, document_id, uid, principal_id)
-        SELECT 'flags', collection_id, document_id, uid, @owner FROM touched
-        """;
-
-    private const string AddSeen = """
-        INSERT INTO entry_seen (collection_id, uid, principal_id, modseq)
-        SELECT collection_id, uid, @owner, modseq FROM entry WHERE collection_id = @collection AND uid = ANY(@uids)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string RemoveSeen = "DELETE FROM entry_seen WHERE collection_id = @collection AND principal_id = @owner AND uid = ANY(@uids)";
 
     private const string SelectExpungeable = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId
@@ -95,86 +148,46 @@ public sealed partial class MailboxStore
     /// Applies STORE to the given UIDs (UIDs the mailbox does not have are skipped) and returns
     /// the new state of each existing one. \Seen is this user's (<c>entry_seen</c>); keywords are
     /// the document's tags, so entries of the same document elsewhere get a new modseq as well.
-    /// An entry whose flags do not change keeps its modseq.
+    /// An entry whose flags do not change keeps its modseq. One round trip (see <see cref="StoreFlags"/>).
     /// </summary>
-    public async Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken)
+    public async Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken)
     {
         if (uids.Count == 0)
         {
-            return [];
+            return FlagStoreResult.None;
         }
 
         var requested = FlagSet.Parse(change.Flags);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<FlagRow>(new CommandDefinition(SelectForStore,
-            new { collection = mailboxId, owner = user.Id, uids = uids.Select(u => (long)u).ToArray() },
-            transaction, cancellationToken: cancellationToken))).ToList();
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlags, new
+        {
+            collection = mailboxId,
+            owner = user.Id,
+            uids = uids.Select(u => (long)u).ToArray(),
+            operation = change.Operation switch { FlagOperation.Add => "add", FlagOperation.Remove => "remove", _ => "replace" },
+            requested.Seen,
+            requested.Answered,
+            requested.Flagged,
+            requested.Deleted,
+            requested.Draft,
+            keywords = requested.Keywords.ToArray(),
+            lowered = requested.Keywords.Select(k => k.ToLowerInvariant()).ToArray(),
+            actor.PrincipalId,
+            actor.PrincipalName,
+            address = actor.Address?.ToString(),
+            client = actor.Client,
+            operationName = change.Operation.ToString(),
+            flagsText = string.Join(' ', change.Flags),
+        }, cancellationToken: cancellationToken));
+        await results.ReadSingleAsync<long>();
+        var rows = (await results.ReadAsync<StoredFlagRow>()).ToList();
         if (rows.Count == 0)
         {
-            return [];
+            return FlagStoreResult.None;
         }
-
-        // RFC 4314 §4: \Seen needs "s", \Deleted "t", every other flag and keyword "w"; the rest is left as it is.
-        var rights = await RightsInAsync(connection, transaction, user, mailboxId, cancellationToken);
-        var tags = new Dictionary<long, (List<string> After, string[] Added, string[] Removed)>();
-        foreach (var row in rows.DistinctBy(r => r.DocumentId))
-        {
-            var after = rights.HasFlag(Core.Sharing.MailboxRights.Write)
-                ? KeywordTags.Apply(row.Keywords, change.Operation, requested.Keywords)
-                : [.. row.Keywords];
-            tags[row.DocumentId] = (after,
-                after.Except(row.Keywords, StringComparer.OrdinalIgnoreCase).ToArray(),
-                row.Keywords.Except(after, StringComparer.OrdinalIgnoreCase).ToArray());
-        }
-        var retagged = tags.Where(t => t.Value.Added.Length > 0 || t.Value.Removed.Length > 0).Select(t => t.Key).ToArray();
-
-        var results = rows.Select(r => (Row: r, Flags: r.MaskedBy(rights, r.Apply(change.Operation, requested, tags[r.DocumentId].After)))).ToList();
-        var changed = results.Where(r => !r.Row.HasSameSystemFlags(r.Flags) || retagged.Contains(r.Row.DocumentId)).ToList();
-        await ApplyTagsAsync(connection, transaction, tags, cancellationToken);
-
-        var changedUids = changed.Select(c => c.Row.Uid).ToArray();
-        var modSeqs = changed.Count == 0 ? [] : (await connection.QueryAsync<(long Uid, long ModSeq)>(new CommandDefinition(UpdateEntries,
-            new
-            {
-                collection = mailboxId,
-                owner = user.Id,
-                uids = changedUids,
-                answered = changed.Select(c => c.Flags.Answered).ToArray(),
-                flagged = changed.Select(c => c.Flags.Flagged).ToArray(),
-                deleted = changed.Select(c => c.Flags.Deleted).ToArray(),
-                draft = changed.Select(c => c.Flags.Draft).ToArray(),
-            },
-            transaction, cancellationToken: cancellationToken))).ToDictionary(m => m.Uid, m => m.ModSeq);
-
-        var nowSeen = changed.Where(c => c.Flags.Seen && !c.Row.Seen).Select(c => c.Row.Uid).ToArray();
-        var nowUnseen = changed.Where(c => !c.Flags.Seen && c.Row.Seen).Select(c => c.Row.Uid).ToArray();
-        if (nowSeen.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AddSeen,
-                new { collection = mailboxId, owner = user.Id, uids = nowSeen }, transaction, cancellationToken: cancellationToken));
-        }
-        if (nowUnseen.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(RemoveSeen,
-                new { collection = mailboxId, owner = user.Id, uids = nowUnseen }, transaction, cancellationToken: cancellationToken));
-        }
-        if (retagged.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(TouchOtherEntries,
-                new { collection = mailboxId, owner = user.Id, documents = retagged, uids = changedUids }, transaction, cancellationToken: cancellationToken));
-        }
-
-        await AuditLog.RecordAsync(connection, transaction, new AuditRecord(actor, MailboxAuditActions.Flags, mailboxId, null,
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["operation"] = change.Operation.ToString(),
-                ["flags"] = string.Join(' ', change.Flags),
-                ["uids"] = rows.Count.ToString(),
-                ["changed"] = changed.Count.ToString(),
-            }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return results.Select(r => new FlagResult(checked((uint)r.Row.Uid), modSeqs.GetValueOrDefault(r.Row.Uid, r.Row.ModSeq), r.Flags)).ToList();
+        return new FlagStoreResult(
+            rows.Select(r => new FlagResult(checked((uint)r.Uid), r.ModSeq, new MessageFlags(r.Seen, r.Answered, r.Flagged, r.Deleted, r.Draft, r.Keywords))).ToList(),
+            rows[0].Before, rows[0].After);
     }
 
     /// <summary>Expunges (see the interface); a mailbox the user does not have expunges nothing.</summary>
@@ -210,29 +223,11 @@ public sealed partial class MailboxStore
         return expunged.Select(e => checked((uint)e.Uid)).ToList();
     }
 
-    private static async Task ApplyTagsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        Dictionary<long, (List<string> After, string[] Added, string[] Removed)> tags, CancellationToken cancellationToken)
-    {
-        var removed = tags.SelectMany(t => t.Value.Removed.Select(tag => (Document: t.Key, Tag: tag))).ToList();
-        var added = tags.SelectMany(t => t.Value.Added.Select(tag => (Document: t.Key, Tag: tag))).ToList();
-        if (removed.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(DeleteTags,
-                new { documents = removed.Select(r => r.Document).ToArray(), tags = removed.Select(r => r.Tag).ToArray() },
-                transaction, cancellationToken: cancellationToken));
-        }
-        if (added.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AddTags,
-                new { documents = added.Select(a => a.Document).ToArray(), tags = added.Select(a => a.Tag).ToArray() },
-                transaction, cancellationToken: cancellationToken));
-        }
-    }
-
-    private sealed class FlagRow
+    // A class rather than a positional record: Npgsql reports text[] as System.Array, which
+    // Dapper's constructor matching refuses.
+    private sealed class StoredFlagRow
     {
         public long Uid { get; init; }
-        public long DocumentId { get; init; }
         public long ModSeq { get; init; }
         public bool Seen { get; init; }
         public bool Answered { get; init; }
@@ -240,28 +235,7 @@ public sealed partial class MailboxStore
         public bool Deleted { get; init; }
         public bool Draft { get; init; }
         public string[] Keywords { get; init; } = [];
-
-        public bool HasSameSystemFlags(MessageFlags flags) =>
-            flags.Seen == Seen && flags.Answered == Answered && flags.Flagged == Flagged && flags.Deleted == Deleted && flags.Draft == Draft;
-
-        public MessageFlags MaskedBy(Core.Sharing.MailboxRights rights, MessageFlags next)
-        {
-            var write = rights.HasFlag(Core.Sharing.MailboxRights.Write);
-            return new MessageFlags(rights.HasFlag(Core.Sharing.MailboxRights.Seen) ? next.Seen : Seen, write ? next.Answered : Answered,
-                write ? next.Flagged : Flagged, rights.HasFlag(Core.Sharing.MailboxRights.DeleteMessages) ? next.Deleted : Deleted,
-                write ? next.Draft : Draft, next.Keywords);
-        }
-
-        public MessageFlags Apply(FlagOperation operation, FlagSet requested, IReadOnlyList<string> keywords)
-        {
-            bool Next(bool current, bool asked) => operation switch
-            {
-                FlagOperation.Add => current || asked,
-                FlagOperation.Remove => current && !asked,
-                _ => asked,
-            };
-            return new MessageFlags(Next(Seen, requested.Seen), Next(Answered, requested.Answered), Next(Flagged, requested.Flagged),
-                Next(Deleted, requested.Deleted), Next(Draft, requested.Draft), keywords);
-        }
+        public long? Before { get; init; }
+        public long After { get; init; }
     }
 }

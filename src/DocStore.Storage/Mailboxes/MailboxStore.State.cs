@@ -16,6 +16,18 @@ public sealed partial class MailboxStore
          ORDER BY x.uid
         """;
 
+    public async Task<MailboxDelta> DeltaAsync(User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            SelectState + ";\n" + SelectMessages + ";\n" + SelectExpungedSince,
+            new { collection = mailboxId, owner = user.Id, modSeq = sinceModSeq }, cancellationToken: cancellationToken));
+        var state = await results.ReadSingleOrDefaultAsync<MailboxState>();
+        var changed = (await results.ReadAsync<MessageRow>()).Select(r => r.ToSummary()).ToList();
+        var expunged = (await results.ReadAsync<long>()).Select(u => checked((uint)u)).ToList();
+        return state is null || state.HighestModSeq == sinceModSeq ? new MailboxDelta(state, [], []) : new MailboxDelta(state, changed, expunged);
+    }
+
     public async Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

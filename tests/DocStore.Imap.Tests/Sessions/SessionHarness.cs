@@ -209,13 +209,25 @@ internal partial class NoMailboxes : IMailboxStore
 
     public virtual Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken) => throw Unexpected();
 
+    public virtual async Task<MailboxDelta> DeltaAsync(User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken)
+    {
+        var state = await StateAsync(user, mailboxId, cancellationToken);
+        if (state is null || state.HighestModSeq == sinceModSeq)
+        {
+            return new MailboxDelta(state, [], []);
+        }
+        return new MailboxDelta(state, await ChangedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken), await ExpungedSinceAsync(user, mailboxId, sinceModSeq, cancellationToken));
+    }
+
     public virtual Task<IReadOnlyList<uint>> ExpungedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken) => throw Unexpected();
 
-    public virtual Task<IReadOnlyList<FlagResult>> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+    public virtual Task RecordDownloadAsync(long mailboxId, IReadOnlyCollection<long> documentIds, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
+
+    public virtual Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<CopyResult?> CopyAsync(User user, long fromMailboxId, IReadOnlyCollection<uint> uids, long toMailboxId, bool move, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 

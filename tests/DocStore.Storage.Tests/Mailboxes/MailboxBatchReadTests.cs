@@ -58,4 +58,36 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
             }
         }
     }
+
+    [Theory]
+    [InlineData(ContentNeeded.HeaderBytes)]
+    [InlineData(ContentNeeded.MessageBytes)]
+    public async Task A_bytes_batch_has_the_header_or_message_and_its_offsets_and_nothing_past_them(ContentNeeded needed)
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "HeaderBytes");
+        foreach (var sample in new[] { Message(), Sample("line endings and 8-bit"), Sample("3 MiB"), Sample("empty") })
+        {
+            await AppendAsync(store, user, mailbox, sample);
+        }
+        var keys = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
+
+        var batch = await store.ReadManyAsync(keys, needed, None);
+
+        Assert.Equal(keys.Count, batch.Count);
+        foreach (var key in keys)
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            var expected = needed == ContentNeeded.HeaderBytes ? single.Bytes[..(int)single.Structure.BodyOffset] : single.Bytes;
+            Assert.Equal(expected.ToArray(), batch[key].Bytes.ToArray());
+            Assert.Equal((single.Structure.HeaderOffset, single.Structure.BodyOffset, single.Structure.EndOffset),
+                (batch[key].Structure.HeaderOffset, batch[key].Structure.BodyOffset, batch[key].Structure.EndOffset));
+            var sections = needed == ContentNeeded.HeaderBytes ? new[] { "HEADER", "HEADER.FIELDS (Subject From)", "HEADER.FIELDS.NOT (Subject)" } : ["HEADER", "TEXT", ""];
+            foreach (var section in sections)
+            {
+                Assert.Equal(MessageSections.GetBody(single.Bytes, single.Structure, section).Data.ToArray(),
+                    MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, section).Data.ToArray());
+            }
+        }
+    }
 }
