@@ -84,17 +84,7 @@ public sealed class SearchCommand
             returnOptions = parsed;
         }
 
-        string? charset = null;
-        if (arguments.TryReadWord("CHARSET"))
-        {
-            arguments.TryRead(out var charsetArgument);
-            if (!SearchKeyParser.TryParseCharset(charsetArgument, out charset, out error, out responseCode))
-            {
-                return false;
-            }
-        }
-
-        if (!SearchKeyParser.TryParseProgram(arguments, charset, out var key, out error))
+        if (!SearchKeyParser.TryParseCriteria(arguments, out var charset, out var key, out error, out responseCode))
         {
             return false;
         }

@@ -90,6 +90,27 @@ internal sealed class SearchKeyParser
     /// Reads every remaining argument as search keys, at least one; several are ANDed.
     /// <paramref name="charset"/> US-ASCII refuses 8-bit strings.
     /// </summary>
+    /// <summary>
+    /// <c>[CHARSET charset] search-key *(SP search-key)</c>, the tail SEARCH and ESEARCH share
+    /// (RFC 9051 §6.4.4, RFC 7377); <paramref name="responseCode"/> as for <see cref="TryParseCharset"/>.
+    /// </summary>
+    public static bool TryParseCriteria(ImapArgumentReader reader, out string? charset, [NotNullWhen(true)] out SearchKey? key,
+        [NotNullWhen(false)] out string? error, out string? responseCode)
+    {
+        charset = null;
+        key = null;
+        responseCode = null;
+        if (reader.TryReadWord("CHARSET"))
+        {
+            reader.TryRead(out var charsetArgument);
+            if (!TryParseCharset(charsetArgument, out charset, out error, out responseCode))
+            {
+                return false;
+            }
+        }
+        return TryParseProgram(reader, charset, out key, out error);
+    }
+
     public static bool TryParseProgram(ImapArgumentReader reader, string? charset, [NotNullWhen(true)] out SearchKey? key, [NotNullWhen(false)] out string? error) =>
         new SearchKeyParser(string.Equals(charset, "US-ASCII", StringComparison.Ordinal)).TryReadKeys(reader, out key, out error);
 
