@@ -243,6 +243,10 @@ BEGIN
     -- summed only where a limit is set (as MailboxStore.Quota.cs).
     SELECT quota_bytes INTO v_limit FROM principal WHERE id = p_user;
     IF v_limit IS NOT NULL THEN
+        -- Two APPENDs of one user into different collections would each miss the other's
+        -- uncommitted bytes: the user's row queues them (only users with a quota), and the sum
+        -- below, a new statement, sees what the one before committed.
+        PERFORM 1 FROM principal WHERE id = p_user FOR NO KEY UPDATE;
         SELECT COALESCE(sum(v.size), 0)::bigint INTO v_usage
           FROM document d JOIN version v ON v.document_id = d.id AND v.number = d.current_version
          WHERE d.created_by = p_user AND d.trashed_at IS NULL;
