@@ -121,6 +121,16 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         await imap.DisconnectAsync(quit: true);
         Assert.Contains("Closed/Smith-Jones", folders);
         Assert.DoesNotContain("Cases/Smith", folders);
+
+        // The user's own quota, from the Users page's edit dialog.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit admin" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("uses ");
+        await page.GetByLabel("Storage quota (MiB)").FillAsync("50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved admin");
+        var userQuota = (await (await page.APIRequest.GetAsync("/api/users/admin/quota")).JsonAsync())!.Value;
+        Assert.Equal(50L * 1024 * 1024, userQuota.GetProperty("limitBytes").GetInt64());
         // The refused delete's 409 is the one error the browser may log.
         Assert.DoesNotContain(errors, e => !e.Contains("status of 409", StringComparison.Ordinal));
     }

@@ -72,9 +72,11 @@ export function render(main, { session }) {
     const quota = h('input', { name: 'quotaMiB', type: 'number', min: 0, step: 'any' });
     const quotaHint = h('small', { text: 'empty for no limit' });
     let quotaBefore = '';
+    let quotaTouched = false;
+    quota.addEventListener('input', () => { quotaTouched = true; });
     get(`/api/users/${encodeURIComponent(user.name)}/quota`).then((q) => {
       quotaBefore = q.limitBytes == null ? '' : String(q.limitBytes / MIB);
-      quota.value = quotaBefore;
+      if (!quotaTouched) quota.value = quotaBefore;
       quotaHint.textContent = `uses ${bytes(q.usageBytes)}; empty for no limit`;
     }, () => {});
     const message = h('div', { 'aria-live': 'assertive' });
