@@ -1,5 +1,7 @@
 using DocStore.Core.Administration;
+using DocStore.Core.Mailboxes;
 using DocStore.Storage.Administration;
+using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Sharing;
 using DocStore.Web.Console;
@@ -18,6 +20,8 @@ internal static class ConsoleWiring
         services.AddSingleton<SystemStatistics>();
         services.AddSingleton<ISystemStatistics>(sp => sp.GetRequiredService<SystemStatistics>());
         services.AddSingleton<ICollectionDirectory>(sp => sp.GetRequiredService<SystemStatistics>());
+        // The same store IMAP uses, so special-use and quota changes take its locks and audit.
+        services.AddSingleton<ICollectionSettings>(sp => (MailboxStore)sp.GetRequiredService<IMailboxStore>());
         services.AddDocStoreConsole(Path.Combine(dataDirectory, "keys"));
         return services;
     }

@@ -46,7 +46,7 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Created Projects/Alpha for bob");
         await Expect(page.Locator("button.node[data-collection='Projects/Alpha']")).ToBeVisibleAsync();
         await page.Locator("button.node[data-collection='Projects/Alpha']").ClickAsync();
-        await page.GetByLabel("New full name").FillAsync("Projects/Beta");
+        await page.GetByLabel("New name").FillAsync("Beta");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename or move" }).ClickAsync();
         await Expect(page.Locator("button.node[data-collection='Projects/Beta']")).ToBeVisibleAsync();
         await Screenshot(page, "collections");
@@ -64,6 +64,75 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         await Screenshot(page, "audit");
 
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task An_administrator_moves_a_collection_sets_retention_hold_and_quota_and_a_mail_client_sees_the_new_name()
+    {
+        var (context, page, errors) = await fixture.NewPageAsync();
+        await using var _ = context;
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await SignInAsync(page, "admin", fixture.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Collections" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "admin's collections" })).ToBeVisibleAsync();
+        foreach (var name in new[] { "Cases/Smith", "Closed" })
+        {
+            await page.GetByLabel("Full name").FillAsync(name);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Created {name}");
+        }
+
+        // Rename and move under Closed in one step.
+        await page.Locator("button.node[data-collection='Cases/Smith']").ClickAsync();
+        await page.GetByLabel("New name").FillAsync("Smith-Jones");
+        await page.GetByLabel("New parent").SelectOptionAsync("Closed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename or move" }).ClickAsync();
+        await Expect(page.Locator("button.node[data-collection='Closed/Smith-Jones']")).ToBeVisibleAsync();
+        await Expect(page.Locator("button.node[data-collection='Closed/Smith-Jones']")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // Retention and legal hold, then a quota, with the keyboard where a person would.
+        await page.GetByLabel("Retention (days)").FillAsync("30");
+        await page.GetByLabel("Legal hold").CheckAsync();
+        await page.GetByLabel("Reason for the hold").FillAsync("Smith v. Jones");
+        await page.GetByLabel("Reason for the hold").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("legal hold on");
+        await page.GetByLabel("Storage quota (MiB)").FillAsync("5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set quota" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Quota of Closed/Smith-Jones: 5.0 MiB");
+        await Screenshot(page, "collection-panel");
+
+        // A held collection cannot be deleted: the console says why.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete collection" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Smith v. Jones");
+
+        // The API and a mail client see the result.
+        var tree = await page.APIRequest.GetAsync("/api/collections");
+        var id = (await tree.JsonAsync())!.Value.GetProperty("collections").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "Closed/Smith-Jones").GetProperty("id").GetInt64();
+        var detail = (await (await page.APIRequest.GetAsync($"/api/collections/{id}")).JsonAsync())!.Value;
+        Assert.Equal(30, detail.GetProperty("retentionDays").GetInt32());
+        Assert.True(detail.GetProperty("legalHold").GetBoolean());
+        Assert.Equal("Smith v. Jones", detail.GetProperty("legalHoldReason").GetString());
+        Assert.Equal(5L * 1024 * 1024, detail.GetProperty("quota").GetProperty("limitBytes").GetInt64());
+        using var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await imap.ConnectAsync("127.0.0.1", fixture.Server.TlsPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
+        await imap.AuthenticateAsync("admin", fixture.AdminPassword);
+        var folders = (await imap.GetFoldersAsync(imap.PersonalNamespaces[0])).Select(f => f.FullName).ToList();
+        await imap.DisconnectAsync(quit: true);
+        Assert.Contains("Closed/Smith-Jones", folders);
+        Assert.DoesNotContain("Cases/Smith", folders);
+
+        // The user's own quota, from the Users page's edit dialog.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit admin" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("uses ");
+        await page.GetByLabel("Storage quota (MiB)").FillAsync("50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved admin");
+        var userQuota = (await (await page.APIRequest.GetAsync("/api/users/admin/quota")).JsonAsync())!.Value;
+        Assert.Equal(50L * 1024 * 1024, userQuota.GetProperty("limitBytes").GetInt64());
+        // The refused delete's 409 is the one error the browser may log.
+        Assert.DoesNotContain(errors, e => !e.Contains("status of 409", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -36,7 +36,11 @@ public enum AclChange
 /// A quota root (RFC 9208): a user's (named <c>#user/name</c>: the documents they filed) or a
 /// collection's (named like the mailbox: its entries' documents). Sizes in bytes.
 /// </summary>
-public sealed record QuotaRoot(string Name, long UsageBytes, long? LimitBytes);
+public sealed record QuotaRoot(string Name, long UsageBytes, long? LimitBytes)
+{
+    /// <summary>The prefix of a user's quota root: <c>#user/alice</c>.</summary>
+    public const string UserPrefix = "#user/";
+}
 
 /// <summary>How a quota change ended.</summary>
 public enum QuotaChange

@@ -9,6 +9,9 @@ public static class MailboxAuditActions
     public const string Create = "mailbox-create";
     public const string Delete = "mailbox-delete";
     public const string Rename = "mailbox-rename";
+
+    /// <summary>The console set or cleared a collection's special-use (RFC 6154).</summary>
+    public const string SpecialUse = "mailbox-special-use";
     public const string Append = "append";
     public const string AppendDuplicate = "append-duplicate";
 

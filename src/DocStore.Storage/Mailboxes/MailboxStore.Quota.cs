@@ -15,7 +15,7 @@ namespace DocStore.Storage.Mailboxes;
 public sealed partial class MailboxStore
 {
     /// <summary>The prefix of a user's quota root: <c>#user/alice</c>.</summary>
-    public const string UserQuotaRootPrefix = "#user/";
+    public const string UserQuotaRootPrefix = QuotaRoot.UserPrefix;
 
     private const string UserUsage = """
         SELECT COALESCE(sum(v.size), 0)::bigint FROM document d JOIN version v ON v.document_id = d.id AND v.number = d.current_version

@@ -1,6 +1,8 @@
 using DocStore.Core.Administration;
+using DocStore.Core.Documents;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
+using DocStore.Core.Sharing;
 using DocStore.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +14,9 @@ namespace DocStore.Web.Api;
 /// <c>/api/collections</c>: a user's personal tree (the same collections their mail client
 /// shows as folders), to list, create, rename or move, and delete. Users see and change their
 /// own tree; administrators any user's (<c>?user=NAME</c>). Deleting is the same as IMAP
-/// DELETE: documents held by no other collection go to the trash, nothing is lost.
+/// DELETE: documents held by no other collection go to the trash, nothing is lost. One
+/// collection's settings: special-use (owner), quota (administrators); retention and legal
+/// hold are <c>PUT /api/collections/{id}/governance</c> (DocumentEndpoints).
 /// </summary>
 public static class CollectionEndpoints
 {
@@ -23,6 +27,9 @@ public static class CollectionEndpoints
         collections.MapPost("", CreateAsync).WithSummary("Create a collection by its full name (parents are created too).");
         collections.MapPatch("/{id:long}", RenameAsync).WithSummary("Rename or move a collection (with its subtree) to a new full name.");
         collections.MapDelete("/{id:long}", DeleteAsync).WithSummary("Delete a collection without children; its documents held nowhere else go to the trash.");
+        collections.MapGet("/{id:long}", GetAsync).WithSummary("One collection: special-use, retention, legal hold, its storage quota and its owner's.");
+        collections.MapPut("/{id:long}/special-use", SetSpecialUseAsync).WithSummary("Set the special-use (\\Archive, \\Drafts, ...) or clear it with null.");
+        collections.MapPut("/{id:long}/quota", SetQuotaAsync).WithSummary("Administrators: the collection's storage limit in bytes (limitBytes), or null for none.");
         return endpoints;
     }
 
@@ -94,8 +101,74 @@ public static class CollectionEndpoints
         {
             return problem!;
         }
-        var result = await mailboxes.DeleteAsync(owner, current!.Name, WebSecurity.ActorOf(context), cancellationToken);
-        return result == MailboxChange.Done ? Results.NoContent() : Problem(result, current.Name);
+        try
+        {
+            var result = await mailboxes.DeleteAsync(owner, current!.Name, WebSecurity.ActorOf(context), cancellationToken);
+            return result == MailboxChange.Done ? Results.NoContent() : Problem(result, current.Name);
+        }
+        catch (LegalHoldException ex)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ex.Message + " Lift the hold first.");
+        }
+    }
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, IUserStore users, IMailboxStore mailboxes, ICollectionDirectory directory,
+        ICollectionSettings settings, IDocumentStore documents, CancellationToken cancellationToken)
+    {
+        var (owner, current, problem) = await FindAsync(id, context, users, mailboxes, directory, cancellationToken);
+        if (owner is null)
+        {
+            return problem!;
+        }
+        var caller = DocumentEndpoints.UserOf(context.User);
+        var governance = (await documents.CollectionsAsync(caller, cancellationToken)).FirstOrDefault(c => c.Id == id);
+        var quota = await settings.QuotaAsync(current!, cancellationToken);
+        var ownerQuota = await mailboxes.GetQuotaAsync(caller, QuotaRoot.UserPrefix + owner.Name, cancellationToken);
+        return Results.Ok(new CollectionDetail(id, current!.Name, owner.Name, current.SpecialUse, governance?.RetentionDays, governance?.LegalHold ?? false,
+            governance?.LegalHoldReason, QuotaView.Of(quota), QuotaView.Of(ownerQuota)));
+    }
+
+    private static async Task<IResult> SetSpecialUseAsync(long id, SpecialUseChange body, HttpContext context, IUserStore users, IMailboxStore mailboxes,
+        ICollectionDirectory directory, ICollectionSettings settings, CancellationToken cancellationToken)
+    {
+        var (owner, current, problem) = await FindAsync(id, context, users, mailboxes, directory, cancellationToken);
+        if (owner is null)
+        {
+            return problem!;
+        }
+        var specialUse = string.IsNullOrWhiteSpace(body.SpecialUse) ? null : body.SpecialUse.Trim();
+        var result = await settings.SetSpecialUseAsync(owner, current!.Name, specialUse, WebSecurity.ActorOf(context), cancellationToken);
+        if (result != MailboxChange.Done)
+        {
+            return Problem(result, specialUse ?? current.Name);
+        }
+        var changed = await mailboxes.FindAsync(owner, current.Name, cancellationToken);
+        return Results.Ok(new { Id = id, current.Name, changed?.SpecialUse, Owner = owner.Name });
+    }
+
+    private static async Task<IResult> SetQuotaAsync(long id, QuotaRequest body, HttpContext context, IUserStore users, IMailboxStore mailboxes,
+        ICollectionDirectory directory, ICollectionSettings settings, CancellationToken cancellationToken)
+    {
+        if (!context.User.IsInRole(WebSecurity.AdminRole))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "Only administrators set storage quotas.");
+        }
+        if (body.LimitBytes is < 0)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "limitBytes is a number of bytes from 0 up, or null for no limit.");
+        }
+        var (owner, current, problem) = await FindAsync(id, context, users, mailboxes, directory, cancellationToken);
+        if (owner is null)
+        {
+            return problem!;
+        }
+        var result = await settings.SetQuotaAsync(DocumentEndpoints.UserOf(context.User), current!, body.LimitBytes, WebSecurity.ActorOf(context), cancellationToken);
+        return result switch
+        {
+            QuotaChange.Done => Results.Ok(QuotaView.Of(await settings.QuotaAsync(current!, cancellationToken))),
+            QuotaChange.NoPermission => Problems.Of(StatusCodes.Status403Forbidden, "Only administrators set storage quotas."),
+            _ => Problems.Of(StatusCodes.Status404NotFound, $"There is no collection {id}: see GET /api/collections for the ids."),
+        };
     }
 
     /// <summary>Whose tree a request acts on: the caller's, or for administrators any user's.</summary>
@@ -143,6 +216,19 @@ public static class CollectionEndpoints
     public sealed record NewCollection(string? Name, string? SpecialUse, string? User);
 
     public sealed record CollectionRename(string? Name);
+
+    public sealed record SpecialUseChange(string? SpecialUse);
+
+    /// <summary>A storage limit in bytes; null (or left out) removes it.</summary>
+    public sealed record QuotaRequest(long? LimitBytes);
+
+    public sealed record QuotaView(long UsageBytes, long? LimitBytes)
+    {
+        public static QuotaView? Of(QuotaRoot? root) => root is null ? null : new(root.UsageBytes, root.LimitBytes);
+    }
+
+    public sealed record CollectionDetail(long Id, string Name, string Owner, string? SpecialUse, int? RetentionDays, bool LegalHold, string? LegalHoldReason,
+        QuotaView? Quota, QuotaView? OwnerQuota);
 
     public sealed record CollectionView(long Id, string Name, string Leaf, long? ParentId, string? SpecialUse, long Documents, long Size, bool HasChildren);
 

@@ -1,7 +1,9 @@
 using DocStore.Core.Administration;
 using DocStore.Core.Auditing;
+using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
 using DocStore.Core.Security;
+using DocStore.Core.Sharing;
 using DocStore.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +32,8 @@ public static class UserEndpoints
         users.MapPost("", AddAsync).WithSummary("Add a user with the personal collections INBOX, Sent, Drafts, Trash, Junk and Archive.");
         users.MapPatch("/{name}", EditAsync).WithSummary("Change display name, administrator right or disabled state; omitted fields stay.");
         users.MapPost("/{name}/password", ResetPasswordAsync).WithSummary("Set a new password; the user's console sessions end.");
+        users.MapGet("/{name}/quota", GetQuotaAsync).WithSummary("The user's storage quota (#user/NAME): bytes used by the documents they filed, and the limit or null.");
+        users.MapPut("/{name}/quota", SetQuotaAsync).WithSummary("Set the user's storage limit in bytes (limitBytes), or null for none.");
         return endpoints;
     }
 
@@ -104,6 +108,23 @@ public static class UserEndpoints
         }
         await RecordAsync(audit, context, AuditActions.PasswordChanged, found.User.Name, cancellationToken);
         return Results.NoContent();
+    }
+
+    private static async Task<IResult> GetQuotaAsync(string name, HttpContext context, IMailboxStore mailboxes, CancellationToken cancellationToken) =>
+        await mailboxes.GetQuotaAsync(DocumentEndpoints.UserOf(context.User), QuotaRoot.UserPrefix + name, cancellationToken) is { } root
+            ? Results.Ok(CollectionEndpoints.QuotaView.Of(root))
+            : NoSuchUser(name);
+
+    /// <summary>SETQUOTA on <c>#user/NAME</c>, audited as <c>quota-set</c> like the IMAP command.</summary>
+    private static async Task<IResult> SetQuotaAsync(string name, CollectionEndpoints.QuotaRequest body, HttpContext context, IMailboxStore mailboxes,
+        CancellationToken cancellationToken)
+    {
+        if (body.LimitBytes is < 0)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "limitBytes is a number of bytes from 0 up, or null for no limit.");
+        }
+        var result = await mailboxes.SetQuotaAsync(DocumentEndpoints.UserOf(context.User), QuotaRoot.UserPrefix + name, body.LimitBytes, WebSecurity.ActorOf(context), cancellationToken);
+        return result == QuotaChange.Done ? await GetQuotaAsync(name, context, mailboxes, cancellationToken) : NoSuchUser(name);
     }
 
     private static IResult? PasswordProblem(string? password) =>

@@ -1,15 +1,17 @@
-// A user's collection tree (the folders their mail client shows): create, rename or move, delete.
-// Administrators pick whose tree and edit its rights; everyone else sees their own.
+// A user's collection tree (the folders their mail client shows): create, rename or move, delete,
+// special-use and retention; administrators also pick whose tree, set legal hold, quotas and rights.
 import { h, clear, bytes, notice, field } from '../dom.js';
 import { get, post, put, patch, del, query } from '../api.js';
 
 const SPECIAL_USES = ['', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\All'];
+const MIB = 1024 * 1024;
 
 export function render(main, { session }) {
   // A slower earlier answer must not draw over a newer one (the list just after an add).
   let loads = 0;
   let owner = session.name;
   let selected = null;
+  let all = [];
   const status = h('div', { 'aria-live': 'polite' });
   const tree = h('div', { class: 'tree-panel' });
   const detail = h('div', { class: 'detail-panel', 'aria-live': 'polite' });
@@ -38,6 +40,7 @@ export function render(main, { session }) {
     try {
       const result = await get(`/api/collections${query({ user: owner })}`);
       if (mine !== loads) return;
+      all = result.collections;
       drawTree(result.collections);
       const again = result.collections.find((c) => c.id === selected?.id);
       drawDetail(again ?? null);
@@ -74,15 +77,21 @@ export function render(main, { session }) {
       clear(detail).append(h('p', { class: 'hint', text: 'Choose a collection to rename, move or delete it.' }));
       return;
     }
-    const newName = h('input', { name: 'newName', value: collection.name, required: true });
+    // Rename and move in one: a new last level and a new parent (none of its own subtree).
+    const newName = h('input', { name: 'newName', value: collection.leaf, required: true, autocomplete: 'off' });
+    const inside = (c) => c.name === collection.name || c.name.startsWith(`${collection.name}/`);
+    const parent = h('select', { name: 'parent' },
+      h('option', { value: '', text: '(top level)' }),
+      all.filter((c) => !inside(c)).map((c) => h('option', { value: c.name, text: c.name, selected: c.id === collection.parentId })));
     const rename = h('form', { class: 'inline-form', id: 'rename-collection' },
-      field('New full name (rename, or move with a new path)', newName),
+      h('div', { class: 'row' }, field('New name', newName), field('New parent', parent)),
       h('button', { type: 'submit', text: 'Rename or move' }));
     rename.addEventListener('submit', async (event) => {
       event.preventDefault();
+      const target = parent.value ? `${parent.value}/${newName.value.trim()}` : newName.value.trim();
       try {
-        await patch(`/api/collections/${collection.id}`, { name: newName.value.trim() });
-        say('ok', `Renamed ${collection.name} to ${newName.value.trim()}.`);
+        await patch(`/api/collections/${collection.id}`, { name: target });
+        say('ok', `Renamed ${collection.name} to ${target}.`);
         await load();
       } catch (error) {
         say('error', error.message);
@@ -113,8 +122,71 @@ export function render(main, { session }) {
         h('dt', { text: 'Size' }), h('dd', { text: bytes(collection.size) })),
       rename,
       remove,
+      settingsPanel(collection),
       h('h3', { text: 'Rights' }),
       session.isAdmin ? rightsEditor(collection) : h('p', { class: 'hint', text: 'Administrators edit rights here; you can share from a mail client (SETACL).' }));
+  }
+
+  // Special-use, retention, legal hold (administrators) and storage quota (administrators).
+  function settingsPanel(collection) {
+    const box = h('section', { id: 'collection-settings', 'aria-labelledby': 'settings-title' }, h('p', { class: 'hint', text: 'Loading settings…' }));
+    get(`/api/collections/${collection.id}`).then((d) => drawSettings(box, d), (error) => clear(box).append(notice('error', error.message)));
+    return box;
+  }
+
+  function submitting(form, action) {
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        await action();
+      } catch (error) {
+        say('error', error.message);
+      }
+    });
+    return form;
+  }
+
+  function drawSettings(box, d) {
+    const special = h('select', { name: 'collectionSpecialUse' },
+      SPECIAL_USES.map((s) => h('option', { value: s, text: s || 'none', selected: (d.specialUse ?? '') === s })));
+    const specialForm = submitting(h('form', { class: 'inline-form', id: 'special-use-form' },
+      field('Mark as (special use)', special, 'how mail clients treat it (RFC 6154)'),
+      h('button', { type: 'submit', text: 'Set special use' })), async () => {
+      await put(`/api/collections/${d.id}/special-use`, { specialUse: special.value || null });
+      say('ok', `Special use of ${d.name} is now ${special.value || 'none'}.`);
+      await load();
+    });
+
+    const days = h('input', { type: 'number', name: 'retentionDays', min: 0, max: 36500, step: 1, value: d.retentionDays ?? 0 });
+    const hold = h('input', { type: 'checkbox', name: 'legalHold', checked: d.legalHold });
+    const reason = h('input', { name: 'holdReason', value: d.legalHoldReason ?? '', autocomplete: 'off' });
+    const governanceForm = submitting(h('form', { class: 'inline-form', id: 'governance-form' },
+      field('Retention (days)', days, 'trashed documents from here are purged after this many days; 0 for none'),
+      session.isAdmin ? h('div', { class: 'field checkbox' }, h('label', {}, hold, ' Legal hold (nothing in it can be deleted, expunged or moved out)')) : null,
+      session.isAdmin ? field('Reason for the hold', reason) : null,
+      h('button', { type: 'submit', text: session.isAdmin ? 'Save retention and hold' : 'Save retention' })), async () => {
+      const retentionDays = days.valueAsNumber;
+      if (!Number.isInteger(retentionDays) || retentionDays < 0) throw new Error('Retention is a whole number of days, 0 for none.');
+      const body = session.isAdmin ? { retentionDays, legalHold: hold.checked, reason: reason.value.trim() || null } : { retentionDays };
+      await put(`/api/collections/${d.id}/governance`, body);
+      say('ok', `Saved ${d.name}: retention ${retentionDays || 'none'}${session.isAdmin ? `, legal hold ${hold.checked ? 'on' : 'off'}` : ''}.`);
+    });
+
+    const quota = h('input', { type: 'number', name: 'quotaMiB', min: 0, step: 'any', value: d.quota?.limitBytes == null ? '' : d.quota.limitBytes / MIB });
+    const quotaForm = session.isAdmin ? submitting(h('form', { class: 'inline-form', id: 'quota-form' },
+      field('Storage quota (MiB)', quota, `uses ${bytes(d.quota?.usageBytes ?? 0)}; empty for no limit`),
+      h('button', { type: 'submit', text: 'Set quota' })), async () => {
+      const text = quota.value.trim();
+      const limitBytes = text === '' ? null : Math.round(Number(text) * MIB);
+      if (limitBytes !== null && !(limitBytes >= 0)) throw new Error('The quota is a number of MiB, or empty for none.');
+      const result = await put(`/api/collections/${d.id}/quota`, { limitBytes });
+      say('ok', `Quota of ${d.name}: ${result.limitBytes == null ? 'none' : bytes(result.limitBytes)} (uses ${bytes(result.usageBytes)}).`);
+    }) : null;
+
+    clear(box).append(
+      h('h3', { id: 'settings-title', text: 'Settings' }),
+      d.ownerQuota ? h('p', { class: 'hint', text: `${d.owner} uses ${bytes(d.ownerQuota.usageBytes)} of ${d.ownerQuota.limitBytes == null ? 'no limit' : bytes(d.ownerQuota.limitBytes)} (set on the Users page).` }) : null,
+      specialForm, governanceForm, quotaForm);
   }
 
   // The ACL in RFC 4314 letters and in words; grant by ticking rights, revoke an entry.

@@ -1,6 +1,8 @@
-// Users: the list, adding one, and an edit dialog (display name, administrator, disabled, new password).
-import { h, clear, when, notice, field } from '../dom.js';
-import { get, post, patch } from '../api.js';
+// Users: the list, adding one, and an edit dialog (display name, administrator, disabled, new password, storage quota).
+import { h, clear, when, notice, field, bytes } from '../dom.js';
+import { get, post, patch, put } from '../api.js';
+
+const MIB = 1024 * 1024;
 
 export function render(main, { session }) {
   // A slower earlier answer must not draw over a newer one (the list just after an add).
@@ -67,6 +69,16 @@ export function render(main, { session }) {
     const admin = h('input', { name: 'isAdmin', type: 'checkbox', checked: user.isAdmin });
     const disabled = h('input', { name: 'disabled', type: 'checkbox', checked: user.disabled });
     const password = h('input', { name: 'password', type: 'password', minlength: 8, autocomplete: 'new-password' });
+    const quota = h('input', { name: 'quotaMiB', type: 'number', min: 0, step: 'any' });
+    const quotaHint = h('small', { text: 'empty for no limit' });
+    let quotaBefore = '';
+    let quotaTouched = false;
+    quota.addEventListener('input', () => { quotaTouched = true; });
+    get(`/api/users/${encodeURIComponent(user.name)}/quota`).then((q) => {
+      quotaBefore = q.limitBytes == null ? '' : String(q.limitBytes / MIB);
+      if (!quotaTouched) quota.value = quotaBefore;
+      quotaHint.textContent = `uses ${bytes(q.usageBytes)}; empty for no limit`;
+    }, () => {});
     const message = h('div', { 'aria-live': 'assertive' });
     const self = user.name.toLowerCase() === session.name.toLowerCase();
     const dialog = h('dialog', { 'aria-labelledby': 'edit-title' },
@@ -77,6 +89,7 @@ export function render(main, { session }) {
         h('div', { class: 'field checkbox' }, h('label', {}, disabled, ' Disabled (cannot sign in; documents stay)')),
         self ? h('p', { class: 'hint', text: 'You cannot disable yourself or remove your own administrator right.' }) : null,
         field('New password', password, 'leave empty to keep the password; a new one signs the user out of the console'),
+        h('div', { class: 'field' }, h('label', { for: 'edit-quota', text: 'Storage quota (MiB)' }), Object.assign(quota, { id: 'edit-quota' }), quotaHint),
         message,
         h('div', { class: 'buttons' },
           h('button', { type: 'submit', class: 'primary', value: 'save', text: 'Save' }),
@@ -86,6 +99,12 @@ export function render(main, { session }) {
       try {
         await patch(`/api/users/${encodeURIComponent(user.name)}`, { displayName: displayName.value, isAdmin: admin.checked, disabled: disabled.checked });
         if (password.value) await post(`/api/users/${encodeURIComponent(user.name)}/password`, { password: password.value });
+        if (quota.value.trim() !== quotaBefore) {
+          const text = quota.value.trim();
+          const limitBytes = text === '' ? null : Math.round(Number(text) * MIB);
+          if (limitBytes !== null && !(limitBytes >= 0)) throw new Error('The quota is a number of MiB, or empty for none.');
+          await put(`/api/users/${encodeURIComponent(user.name)}/quota`, { limitBytes });
+        }
         dialog.close();
         say('ok', `Saved ${user.name}.`);
         await load();
