@@ -41,7 +41,7 @@ public sealed class TextIndex : IDisposable
             RAMBufferSizeMB = 64,
         };
         writer = new IndexWriter(directory, config);
-        mark = reusable && existing!.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+        mark = reusable ? MarkOf(existing!) : 0;
         searchers = new SearcherManager(writer, applyAllDeletes: false, searcherFactory: null);
         var searcher = searchers.Acquire();
         try
@@ -221,28 +221,35 @@ public sealed class TextIndex : IDisposable
     }
 
     /// <summary>The high-water mark and document count of the index in <paramref name="path"/>, read without opening a writer (null when there is none).</summary>
-    public static (long Mark, int Documents)? Peek(string path)
-    {
-        if (!System.IO.Directory.Exists(path))
-        {
-            return null;
-        }
-        using var folder = Lucene.Net.Store.FSDirectory.Open(path);
-        if (!DirectoryReader.IndexExists(folder))
-        {
-            return null;
-        }
-        using var reader = DirectoryReader.Open(folder);
-        var data = reader.IndexCommit.UserData;
-        return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, reader.NumDocs);
-    }
+    public static (long Mark, int Documents)? Peek(string path) =>
+        ReadLastCommit(path, reader => (MarkOf(reader.IndexCommit.UserData), reader.NumDocs));
 
     /// <summary>
     /// The high-water mark and the versions of the last commit of the index in
     /// <paramref name="path"/>, read without a writer (a running server may hold it); null when
     /// there is no index.
     /// </summary>
-    public static (long Mark, IReadOnlySet<DocumentVersion> Versions)? ReadCommitted(string path)
+    public static (long Mark, IReadOnlySet<DocumentVersion> Versions)? ReadCommitted(string path) =>
+        ReadLastCommit(path, reader =>
+        {
+            var versions = new HashSet<DocumentVersion>();
+            foreach (var leaf in reader.Leaves)
+            {
+                var keys = SearchDocuments.Keys(leaf.AtomicReader);
+                var live = leaf.AtomicReader.LiveDocs;
+                for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
+                {
+                    if (live is null || live.Get(doc))
+                    {
+                        versions.Add(SearchDocuments.VersionOf(keys.Get(doc)));
+                    }
+                }
+            }
+            return (MarkOf(reader.IndexCommit.UserData), (IReadOnlySet<DocumentVersion>)versions);
+        });
+
+    // The last commit of the index in the folder, read without a writer; null when there is none.
+    private static T? ReadLastCommit<T>(string path, Func<DirectoryReader, T> read) where T : struct
     {
         if (!System.IO.Directory.Exists(path))
         {
@@ -254,22 +261,11 @@ public sealed class TextIndex : IDisposable
             return null;
         }
         using var reader = DirectoryReader.Open(folder);
-        var data = reader.IndexCommit.UserData;
-        var versions = new HashSet<DocumentVersion>();
-        foreach (var leaf in reader.Leaves)
-        {
-            var keys = SearchDocuments.Keys(leaf.AtomicReader);
-            var live = leaf.AtomicReader.LiveDocs;
-            for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
-            {
-                if (live is null || live.Get(doc))
-                {
-                    versions.Add(SearchDocuments.VersionOf(keys.Get(doc)));
-                }
-            }
-        }
-        return (data.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0, versions);
+        return read(reader);
     }
+
+    private static long MarkOf(IDictionary<string, string> commitData) =>
+        commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
     private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter
     {
