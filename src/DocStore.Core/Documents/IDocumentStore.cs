@@ -88,7 +88,17 @@ public sealed record DocumentInfo(
     DateTimeOffset CreatedAt,
     DateTimeOffset? TrashedAt,
     long? TrashedFrom,
-    IReadOnlyList<Placement> Entries);
+    IReadOnlyList<Placement> Entries)
+{
+    /// <summary>The current version's media type (<c>message/rfc822</c> for mail).</summary>
+    public string MediaType { get; init; } = "";
+
+    /// <summary>The current version's size in bytes (the file's, for an upload).</summary>
+    public long Size { get; init; }
+
+    /// <summary>The current version's file name, for a file.</summary>
+    public string? FileName { get; init; }
+}
 
 /// <summary>Where a document is: one IMAP message of it.</summary>
 public sealed record Placement(long CollectionId, string Collection, uint Uid);

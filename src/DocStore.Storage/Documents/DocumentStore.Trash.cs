@@ -15,7 +15,7 @@ public sealed partial class DocumentStore
     private const string LockDocument = $"SELECT d.trashed_at IS NOT NULL FROM document d WHERE d.id = @document AND {Visible} FOR UPDATE OF d";
 
     private const string SelectTrash = $"""
-        SELECT {DocumentColumns} FROM document d
+        SELECT {DocumentColumns} FROM document d {JoinCurrentVersion}
          WHERE d.trashed_at IS NOT NULL AND d.parent_document_id IS NULL
            AND (@admin OR d.trashed_by = @user OR d.created_by = @user)
          ORDER BY d.trashed_at DESC, d.id

@@ -24,14 +24,18 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
         d.id AS Id, d.object_id AS ObjectId, d.kind AS Kind, d.title AS Title, d.current_version AS CurrentVersion,
         d.message_id AS MessageId, d.properties::text AS Properties, d.legal_hold AS LegalHold, d.legal_hold_reason AS LegalHoldReason,
         d.parent_document_id AS ParentId, d.created_at AS CreatedAt, d.trashed_at AS TrashedAt, d.trashed_from AS TrashedFrom,
-        COALESCE((SELECT array_agg(tag ORDER BY tag COLLATE "C") FROM document_tag WHERE document_id = d.id), '{}') AS Tags
+        COALESCE((SELECT array_agg(tag ORDER BY tag COLLATE "C") FROM document_tag WHERE document_id = d.id), '{}') AS Tags,
+        cv.media_type AS MediaType, COALESCE(cv.file_size, cv.size) AS Size, cv.file_name AS FileName
         """;
 
-    private const string SelectListed = $"SELECT {DocumentColumns}, e.uid AS Uid FROM entry e JOIN document d ON d.id = e.document_id WHERE e.collection_id = @collection ORDER BY e.uid";
+    // The current version, for DocumentColumns' media type, size and file name.
+    private const string JoinCurrentVersion = "LEFT JOIN version cv ON cv.document_id = d.id AND cv.number = d.current_version";
 
-    private const string SelectChildren = $"SELECT {DocumentColumns} FROM document d WHERE d.parent_document_id = @document ORDER BY d.id";
+    private const string SelectListed = $"SELECT {DocumentColumns}, e.uid AS Uid FROM entry e JOIN document d ON d.id = e.document_id {JoinCurrentVersion} WHERE e.collection_id = @collection ORDER BY e.uid";
 
-    private const string SelectDocument = $"SELECT {DocumentColumns} FROM document d WHERE d.id = @document AND {Visible}";
+    private const string SelectChildren = $"SELECT {DocumentColumns} FROM document d {JoinCurrentVersion} WHERE d.parent_document_id = @document ORDER BY d.id";
+
+    private const string SelectDocument = $"SELECT {DocumentColumns} FROM document d {JoinCurrentVersion} WHERE d.id = @document AND {Visible}";
 
     // Full mailbox names: the path from the root of each collection's tree.
     private const string SelectPlacements = """
@@ -167,9 +171,17 @@ public sealed partial class DocumentStore(NpgsqlDataSource dataSource) : IDocume
         public DateTime? TrashedAt { get; init; }
         public long? TrashedFrom { get; init; }
         public string[] Tags { get; init; } = [];
+        public string MediaType { get; init; } = "";
+        public long Size { get; init; }
+        public string? FileName { get; init; }
 
         public DocumentInfo ToInfo(IReadOnlyList<Placement> entries) => new(Id, ObjectId.ToString("N"), Kind, Title, CurrentVersion, MessageId, Properties,
-            Tags, LegalHold, LegalHoldReason, ParentId, Utc(CreatedAt), TrashedAt is { } trashed ? Utc(trashed) : null, TrashedFrom, entries);
+            Tags, LegalHold, LegalHoldReason, ParentId, Utc(CreatedAt), TrashedAt is { } trashed ? Utc(trashed) : null, TrashedFrom, entries)
+        {
+            MediaType = MediaType,
+            Size = Size,
+            FileName = FileName,
+        };
     }
 
     private sealed class ListedRow : DocumentRow

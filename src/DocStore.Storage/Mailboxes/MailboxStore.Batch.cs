@@ -26,7 +26,7 @@ public sealed partial class MailboxStore
     // The header bytes (or all bytes) and the top-level offsets, straight from the jsonb, in one
     // round trip: a first sync's FETCH decodes no stored structure. Versions without a
     // structure, or whose header (or bytes) run past the first chunk, are left to the general read.
-    private const string SelectHeaderBytes = """
+    private const string SelectBytesWithOffsets = """
         SELECT v.document_id AS DocumentId, v.number AS Version,
                (v.structure->'body'->>'headerOffset')::bigint AS HeaderOffset, (v.structure->'body'->>'bodyOffset')::bigint AS BodyOffset,
                (v.structure->'body'->>'endOffset')::bigint AS EndOffset,
@@ -49,7 +49,7 @@ public sealed partial class MailboxStore
         if (needed is ContentNeeded.HeaderBytes or ContentNeeded.MessageBytes)
         {
             var headerOnly = needed == ContentNeeded.HeaderBytes;
-            var headers = await connection.QueryAsync<HeaderBytesRow>(new CommandDefinition(SelectHeaderBytes,
+            var headers = await connection.QueryAsync<BytesWithOffsetsRow>(new CommandDefinition(SelectBytesWithOffsets,
                 new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize, headerOnly },
                 cancellationToken: cancellationToken));
             foreach (var row in headers)
@@ -139,7 +139,7 @@ public sealed partial class MailboxStore
 
     private sealed record BatchVersionRow(long DocumentId, int Version, byte[] Sha256, long Size, string? Structure);
 
-    private sealed record HeaderBytesRow(long DocumentId, int Version, long HeaderOffset, long BodyOffset, long EndOffset, byte[] Data);
+    private sealed record BytesWithOffsetsRow(long DocumentId, int Version, long HeaderOffset, long BodyOffset, long EndOffset, byte[] Data);
 
     private sealed record ChunkRow(byte[] Sha256, byte[] Data);
 }

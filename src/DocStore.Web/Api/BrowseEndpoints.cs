@@ -60,12 +60,9 @@ public static class BrowseEndpoints
         }
         var size = Math.Clamp(pageSize ?? 25, 1, MaxPageSize);
         var number = Math.Max(1, page ?? 1);
-        var items = new List<BrowseItem>();
-        foreach (var d in sorted.Skip((number - 1) * size).Take(size))
-        {
-            var current = (await store.VersionsAsync(user, d.Id, ct))?.FirstOrDefault(v => v.Number == d.CurrentVersion);
-            items.Add(new BrowseItem(d.Id, d.Title, d.Kind, d.CurrentVersion, current?.MediaType, current?.Size, current?.FileName, d.Tags, d.LegalHold, d.CreatedAt));
-        }
+        var items = sorted.Skip((number - 1) * size).Take(size)
+            .Select(d => new BrowseItem(d.Id, d.Title, d.Kind, d.CurrentVersion, d.MediaType, d.Size, d.FileName, d.Tags, d.LegalHold, d.CreatedAt))
+            .ToList();
         return Results.Ok(new BrowsePage(id, documents.Count, number, size, (sort ?? "created").ToLowerInvariant(), descending ? "desc" : "asc", items));
     }
 

@@ -47,12 +47,7 @@ public static class SearchEndpoints
         {
             return Problems.Of(StatusCodes.Status400BadRequest, result.Error);
         }
-        var hits = new List<(DocumentInfo Document, string Type)>();
-        foreach (var match in result.Matches)
-        {
-            var document = documents[match.DocumentId];
-            hits.Add((document, await TypeOfAsync(document, user, store, ct)));
-        }
+        var hits = result.Matches.Select(match => documents[match.DocumentId]).Select(document => (Document: document, Type: TypeOf(document))).ToList();
 
         var facets = new Facets(
             Count(hits.SelectMany(h => h.Document.Entries.Select(e => (e.CollectionId.ToString(CultureInfo.InvariantCulture), e.Collection)).Distinct())),
@@ -72,15 +67,10 @@ public static class SearchEndpoints
     }
 
     /// <summary>"mail" for mail; for a file its media type (of the current version).</summary>
-    private static async Task<string> TypeOfAsync(DocumentInfo document, Core.Principals.User user, IDocumentStore store, CancellationToken ct)
-    {
-        if (!string.Equals(document.Kind, "file", StringComparison.Ordinal))
-        {
-            return document.Kind;
-        }
-        var versions = await store.VersionsAsync(user, document.Id, ct);
-        return versions?.FirstOrDefault(v => v.Number == document.CurrentVersion)?.MediaType ?? "file";
-    }
+    private static string TypeOf(DocumentInfo document) =>
+        !string.Equals(document.Kind, "file", StringComparison.Ordinal) ? document.Kind
+        : string.IsNullOrEmpty(document.MediaType) ? "file"
+        : document.MediaType;
 
     private static string Year(DocumentInfo document) => document.CreatedAt.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture);
 
