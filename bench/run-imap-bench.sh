@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs DocStore and Dovecot side by side on loopback, drives both with the same load generator
 # (bench/DocStore.LoadGenerator) and writes bench/RESULTS.md. Run as root from anywhere:
-#   bench/run-imap-bench.sh                 # about 8 minutes on 2 cores
+#   bench/run-imap-bench.sh                 # about 12 minutes on 2 cores (N=20,000)
 #   N=1000 IDLE_CONNECTIONS=200 bench/run-imap-bench.sh   # a quick smoke run
 #   ONLY=append bench/run-imap-bench.sh     # APPEND alone (about 2 minutes), medians printed
 # Needs the .NET SDK; installs dovecot-imapd and postgresql when they are missing.
 set -euo pipefail
 
-N=${N:-5000}                               # messages in the mailbox of the sync and STORE tests
+N=${N:-20000}                              # messages in the mailbox of the sync and STORE tests
 APPEND_ONE=${APPEND_ONE:-500}              # messages per APPEND repetition on 1 connection
 APPEND_FOUR=${APPEND_FOUR:-1000}           # messages per APPEND repetition on 4 connections
 STORE_COUNT=${STORE_COUNT:-1000}           # STOREs per repetition
@@ -228,7 +228,8 @@ N=$N messages (2-50 KiB, log-uniform; 55 % text/plain, 25 % multipart/alternativ
 with a base64 attachment) filled over 4 connections; APPEND repetitions of $APPEND_ONE messages on 1 connection
 and $APPEND_FOUR on 4, each into a new mailbox, stopped after ${MAX_SECONDS} s; literals: LITERAL+ ({n+}) on both servers.
 Sync: sign-in untimed; SELECT + UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS
-(FROM TO SUBJECT DATE MESSAGE-ID)]) + UID FETCH 1:* (BODY.PEEK[]); cold = first sync after restarting both
+(From To Cc Subject Date Message-ID References In-Reply-To Content-Type)]) is the first sync; then
+FETCH of the newest 200 messages' BODY.PEEK[], timed apart; cold = first sync after restarting both
 servers (page cache dropped: $caches_dropped), warm = the same again at once; $REPETITIONS restarts.
 STORE: $STORE_COUNT x UID STORE uid +FLAGS.SILENT (\\Seen) per repetition on the N-message mailbox,
 sequential = each command waits for its OK; pipelined = 32 in flight, with (\\Flagged).

@@ -3,11 +3,19 @@
 # search and with dovecot-fts-xapian, same corpus, same machine, same run. Run as root:
 #   bench/run-search-bench.sh              # 20,000 messages
 #   N=200000 bench/run-search-bench.sh     # the large run
+# Knobs: REPEAT (timed runs per query, 30), MAX_SECONDS (a query stops repeating after this, at
+# least three runs, 120), CONNECTIONS (DocStore's APPEND connections, 2), XAPIAN_SECONDS (time
+# given to doveadm index, 900), DOVECOT=0 (DocStore only), XAPIAN=0 (no fts-xapian instance).
 # Writes the raw figures to $work/results.jsonl and a table to bench/search-results.md.
 set -euo pipefail
 
 N=${N:-20000}
 REPEAT=${REPEAT:-30}
+MAX_SECONDS=${MAX_SECONDS:-120}
+CONNECTIONS=${CONNECTIONS:-2}
+XAPIAN_SECONDS=${XAPIAN_SECONDS:-900}
+DOVECOT=${DOVECOT:-1}
+XAPIAN=${XAPIAN:-1}
 PASSWORD=bench-password-1
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/search-bench.XXXXXX)
@@ -25,7 +33,11 @@ say "building (Release)"
 dotnet build -c Release "$repo/src/DocStore.Host" -v q -nologo >"$work/build.log"
 dotnet build -c Release "$repo/bench/DocStore.SearchBench" -v q -nologo >>"$work/build.log"
 docstore_dll="$repo/src/DocStore.Host/bin/Release/net10.0/docstore.dll"
-bench() { dotnet "$repo/bench/DocStore.SearchBench/bin/Release/net10.0/DocStore.SearchBench.dll" "$@" --results "$results" --count "$N"; }
+searchbench() { dotnet "$repo/bench/DocStore.SearchBench/bin/Release/net10.0/DocStore.SearchBench.dll" "$@" --count "$N"; }
+bench() { searchbench "$@" --results "$results"; }
+record() { # server, measurement, value, unit
+    echo "{\"server\":\"$1\",\"measurement\":\"$2\",\"value\":$3,\"unit\":\"$4\",\"count\":$N}" >>"$results"
+}
 
 # --- Dovecot: two instances, plain Maildir and Maildir + fts-xapian ---------------------------
 declare -A dovecot_pid dovecot_port
@@ -98,41 +110,65 @@ trap cleanup EXIT
 
 say "DocStore: APPEND $N messages and wait for the index"
 start_docstore
-bench append --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --health "http://127.0.0.1:$ds_http/health"
+bench append --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --health "http://127.0.0.1:$ds_http/health" --connections "$CONNECTIONS"
 say "DocStore: SEARCH"
-bench search --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --repeat "$REPEAT"
+bench search --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --repeat "$REPEAT" --max-seconds "$MAX_SECONDS"
 index_bytes=$(du -sb "$work/docstore/index" | cut -f1)
-echo "{\"server\":\"DocStore\",\"measurement\":\"index size\",\"value\":$(python3 -c "print($index_bytes/1048576)"),\"unit\":\"MiB\",\"count\":$N}" >>"$results"
+record DocStore "index size" "$(python3 -c "print($index_bytes/1048576)")" MiB
 stop_docstore
 say "DocStore: full reindex"
 t0=$(date +%s.%N)
 dotnet "$docstore_dll" reindex --data-dir "$work/docstore" >"$work/reindex.log" 2>&1
 t1=$(date +%s.%N)
-echo "{\"server\":\"DocStore\",\"measurement\":\"full reindex\",\"value\":$(python3 -c "print($t1-$t0)"),\"unit\":\"s\",\"count\":$N}" >>"$results"
+record DocStore "full reindex" "$(python3 -c "print($t1-$t0)")" s
 tail -1 "$work/reindex.log"
 # The embedded PostgreSQL outlives a CLI verb only while the server runs; nothing to stop here.
 
-say "Dovecot without FTS"
-write_dovecot plain ""
-bench append --label "Dovecot" --port "${dovecot_port[plain]}" --user bench --password "$PASSWORD"
-bench search --label "Dovecot" --port "${dovecot_port[plain]}" --user bench --password "$PASSWORD" --repeat "$REPEAT"
+# Dovecot gets the same corpus written straight into its Maildir (its APPEND is measured by
+# bench/run-imap-bench.sh), then builds its index of the folder before the first SEARCH.
+fill_dovecot() { # instance, label
+    local maildir="$work/$1/home/Maildir"
+    searchbench maildir --dir "$maildir" >/dev/null
+    chown -R mail:mail "$work/$1/home"
+    local t0 t1
+    t0=$(date +%s.%N)
+    doveadm -c "$work/$1/dovecot.conf" force-resync -u bench INBOX
+    t1=$(date +%s.%N)
+    record "$2" "index of the folder (doveadm force-resync)" "$(python3 -c "print($t1-$t0)")" s
+}
 
-say "Dovecot with fts-xapian"
-write_dovecot xapian "mail_plugins = \$mail_plugins fts fts_xapian
+if [ "$DOVECOT" = 1 ]; then
+    say "Dovecot without FTS"
+    write_dovecot plain ""
+    fill_dovecot plain Dovecot
+    bench search --label "Dovecot" --port "${dovecot_port[plain]}" --user bench --password "$PASSWORD" --repeat "$REPEAT" --max-seconds "$MAX_SECONDS"
+    kill -TERM "${dovecot_pid[plain]}"; wait "${dovecot_pid[plain]}" 2>/dev/null || true; unset 'dovecot_pid[plain]'
+    rm -rf "$work/plain/home"
+fi
+
+if [ "$DOVECOT" = 1 ] && [ "$XAPIAN" = 1 ]; then
+    say "Dovecot with fts-xapian (doveadm index gets ${XAPIAN_SECONDS} s)"
+    write_dovecot xapian "mail_plugins = \$mail_plugins fts fts_xapian
 plugin {
   fts = xapian
   fts_xapian = partial=3 full=20 verbose=0
   fts_autoindex = yes
   fts_enforced = yes
 }"
-bench append --label "Dovecot fts-xapian" --port "${dovecot_port[xapian]}" --user bench --password "$PASSWORD"
-t0=$(date +%s.%N)
-doveadm -c "$work/xapian/dovecot.conf" index -u bench INBOX
-t1=$(date +%s.%N)
-echo "{\"server\":\"Dovecot fts-xapian\",\"measurement\":\"doveadm index after APPEND\",\"value\":$(python3 -c "print($t1-$t0)"),\"unit\":\"s\",\"count\":$N}" >>"$results"
-bench search --label "Dovecot fts-xapian" --port "${dovecot_port[xapian]}" --user bench --password "$PASSWORD" --repeat "$REPEAT"
-xapian_bytes=$(du -sb "$work/xapian/home/Maildir" --exclude=cur --exclude=new --exclude=tmp | cut -f1)
-echo "{\"server\":\"Dovecot fts-xapian\",\"measurement\":\"index size (Maildir minus messages)\",\"value\":$(python3 -c "print($xapian_bytes/1048576)"),\"unit\":\"MiB\",\"count\":$N}" >>"$results"
+    fill_dovecot xapian "Dovecot fts-xapian"
+    t0=$(date +%s.%N)
+    if timeout "$XAPIAN_SECONDS" doveadm -c "$work/xapian/dovecot.conf" index -u bench INBOX; then
+        t1=$(date +%s.%N)
+        record "Dovecot fts-xapian" "doveadm index" "$(python3 -c "print($t1-$t0)")" s
+        bench search --label "Dovecot fts-xapian" --port "${dovecot_port[xapian]}" --user bench --password "$PASSWORD" --repeat "$REPEAT" --max-seconds "$MAX_SECONDS"
+        xapian_bytes=$(du -sb "$work/xapian/home/Maildir" --exclude=cur --exclude=new --exclude=tmp | cut -f1)
+        record "Dovecot fts-xapian" "index size (Maildir minus messages)" "$(python3 -c "print($xapian_bytes/1048576)")" MiB
+    else
+        # fts_enforced makes every SEARCH finish the indexing first: no SEARCH figures then.
+        record "Dovecot fts-xapian" "doveadm index unfinished after" "$XAPIAN_SECONDS" s
+        say "fts-xapian did not finish indexing in ${XAPIAN_SECONDS} s; its SEARCH is not measured"
+    fi
+fi
 
 python3 - "$results" "$repo/bench/search-results-$N.md" "$N" <<'PY'
 import json, sys, collections
@@ -141,11 +177,12 @@ servers = ["DocStore", "Dovecot", "Dovecot fts-xapian"]
 table = collections.OrderedDict()
 for r in rows:
     table.setdefault((r["measurement"], r["unit"]), {})[r["server"]] = r["value"]
-out = [f"| measurement ({sys.argv[3]} messages) | " + " | ".join(servers) + " | DocStore / fts-xapian |", "|---|---|---|---|---|"]
+def ratio(v, other):
+    return f"{v['DocStore'] / v[other]:.2f}" if "DocStore" in v and v.get(other) else "–"
+out = [f"| measurement ({sys.argv[3]} messages) | " + " | ".join(servers) + " | DocStore / Dovecot | DocStore / fts-xapian |", "|---|---|---|---|---|---|"]
 for (m, unit), v in table.items():
     cells = [f"{v[s]:.1f}" if s in v else "–" for s in servers]
-    ratio = f"{v['DocStore'] / v['Dovecot fts-xapian']:.2f}" if "DocStore" in v and v.get("Dovecot fts-xapian") else "–"
-    out.append(f"| {m} ({unit}) | " + " | ".join(cells) + f" | {ratio} |")
+    out.append(f"| {m} ({unit}) | " + " | ".join(cells) + f" | {ratio(v, 'Dovecot')} | {ratio(v, 'Dovecot fts-xapian')} |")
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY
