@@ -89,6 +89,7 @@ public sealed class ConsoleCollectionApiTests : IClassFixture<FreshServer>
         var negative = await admin.ProblemAsync(HttpMethod.Put, $"api/collections/{a}/quota", new { limitBytes = -1 });
         var noUser = await admin.ProblemAsync(HttpMethod.Put, "api/users/nobody-here/quota", new { limitBytes = MiB });
         var badRetention = await admin.ProblemAsync(HttpMethod.Put, $"api/collections/{a}/governance", new { retentionDays = -5 });
+        var nothingToChange = await admin.ProblemAsync(HttpMethod.Put, $"api/collections/{a}/governance", new { });
 
         Assert.Equal(HttpStatusCode.Conflict, clash.Status);
         Assert.Contains("already exists", clash.Detail, StringComparison.Ordinal);
@@ -98,6 +99,8 @@ public sealed class ConsoleCollectionApiTests : IClassFixture<FreshServer>
         Assert.Contains(@"\Archive", badSpecialUse.Detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal(HttpStatusCode.BadRequest, negative.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, nothingToChange.Status);
+        Assert.Contains("legalHold", nothingToChange.Detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, noUser.Status);
         Assert.Equal(HttpStatusCode.BadRequest, badRetention.Status);
         Assert.Equal("application/problem+json", clash.MediaType);

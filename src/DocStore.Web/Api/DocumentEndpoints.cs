@@ -32,7 +32,7 @@ public static class DocumentEndpoints
         api.MapPut("/collections/{id:long}/governance", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
         {
             var body = await ReadJsonAsync<GovernanceRequest>(http, ct);
-            if (body is null)
+            if (body is null or { LegalHold: null, Reason: null, RetentionDays: null })
             {
                 return Problems.Of(StatusCodes.Status400BadRequest, "Send a JSON object with any of legalHold (true/false), reason and retentionDays.");
             }
