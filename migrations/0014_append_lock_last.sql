@@ -1,9 +1,10 @@
--- APPEND on several connections at once (issue #3). file_mail (0012) took the collection's row
--- lock first, to allocate nothing yet but to queue two APPENDs of the same mail, and held it to
--- the commit: four connections filing into one mailbox waited about 5.5 ms each for it
--- (pg_stat_statements). Here the collection's row is locked last, when the UID is handed out;
--- two filings of the same mail queue on a transaction-scoped advisory lock of the mail instead,
--- so the second still finds the first ("the same mail twice is one document").
+-- APPEND on several connections at once (issue #3). file_mail (0012) locked the collection's row
+-- first, so that two APPENDs of the same mail queued, and held it to the commit: four connections
+-- filing into one mailbox waited about 5.5 ms each for it (pg_stat_statements), through all of
+-- each other's filing. Here the collection's row is locked last, when the UID is handed out (it
+-- is still held to the commit, so UIDs become visible in order); two filings of the same mail
+-- queue on a transaction-scoped advisory lock of the mail instead, so the second still finds the
+-- first ("the same mail twice is one document").
 
 -- The advisory lock of a mail: its Message-ID, or its bytes when it has none. Every mail that
 -- file_mail could find as "the same" (same bytes, or same Message-ID and body) or as a revision
