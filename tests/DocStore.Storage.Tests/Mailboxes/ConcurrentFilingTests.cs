@@ -103,6 +103,32 @@ public sealed class ConcurrentFilingTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_revision_whose_old_message_is_expunged_meanwhile_gets_a_message_of_its_own()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Revised");
+        var id = $"<{Guid.NewGuid():N}@example.com>";
+        var first = Encoding.ASCII.GetBytes($"From: a@example.com\r\nSubject: draft\r\nMessage-ID: {id}\r\n\r\nfirst words\r\n");
+        var second = Encoding.ASCII.GetBytes($"From: a@example.com\r\nSubject: draft\r\nMessage-ID: {id}\r\n\r\nsecond words\r\n");
+        var old = await AppendAsync(store, user, mailbox, first);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // An EXPUNGE of the old message in progress: the revision finds it, then waits for its row.
+        await connection.ExecuteAsync("DELETE FROM entry WHERE collection_id = @id AND uid = @old", new { id = mailbox.Id, old = (long)old }, transaction);
+        var revision = AppendAsync(store, user, mailbox, second);
+        await WaitForWaitersAsync(connection, 1, [revision]);
+        await transaction.CommitAsync();
+
+        var uid = await revision;
+        Assert.True(uid > old);
+        var message = Assert.Single(await store.MessagesAsync(user, mailbox.Id, None));
+        Assert.Equal(uid, message.Uid);
+        Assert.Equal(2, message.Version);
+        Assert.Equal(second, (await store.ReadAsync(message.DocumentId, message.Version, None))!.Bytes.ToArray());
+    }
+
+    [Fact]
     public async Task An_upload_waits_for_another_filing_of_the_user_and_sees_its_bytes_against_the_quota()
     {
         var user = await NewUserAsync(database.DataSource);
