@@ -162,8 +162,10 @@ for round in $(seq "$REPETITIONS"); do
     if [ $((round % 2)) -eq 0 ]; then order=(sdbox docstore); fi
     for server in "${order[@]}"; do
         declare -n target=$server
-        loadgen append "${target[@]}" --connections 1 --messages "$APPEND_ONE" --repetitions 1 --mailbox "append-one-$round" --max-seconds "$MAX_SECONDS"
-        loadgen append "${target[@]}" --connections 4 --messages "$APPEND_FOUR" --repetitions 1 --mailbox "append-four-$round" --max-seconds "$MAX_SECONDS"
+        # Other messages in every round (--seed): DocStore keeps one document per mail, so the same
+        # messages again would be filed as further entries of the documents of round 1.
+        loadgen append "${target[@]}" --connections 1 --messages "$APPEND_ONE" --repetitions 1 --mailbox "append-one-$round" --max-seconds "$MAX_SECONDS" --seed "$round"
+        loadgen append "${target[@]}" --connections 4 --messages "$APPEND_FOUR" --repetitions 1 --mailbox "append-four-$round" --max-seconds "$MAX_SECONDS" --seed "$round"
         unset -n target
     done
 done

@@ -17,9 +17,12 @@ internal static class AppendScenario
         var repetitions = arguments.GetInt("repetitions", 3);
         var limit = TimeSpan.FromSeconds(arguments.GetDouble("max-seconds", 60));
         var prefix = arguments.Get("mailbox");
+        // Another --seed gives other messages: a server that keeps the same mail once (DocStore)
+        // files new documents in every run instead of finding the ones of an earlier run.
+        var seed = arguments.GetInt("seed", 0);
         for (var repetition = 1; repetition <= repetitions; repetition++)
         {
-            var bodies = MessageFactory.Create(messages, seed: (repetition * 100) + connections);
+            var bodies = MessageFactory.Create(messages, seed: (seed * 1000) + (repetition * 100) + connections);
             var (appended, elapsed) = await AppendAsync(context.Server, $"{prefix}-{repetition}", bodies, connections, limit, cancellationToken);
             context.Record($"append.c{connections}", appended / elapsed.TotalSeconds,
                 $"{appended} messages ({Megabytes(bodies, appended)}) in {elapsed.TotalSeconds:0.00} s, repetition {repetition}");

@@ -62,6 +62,7 @@ public sealed partial class DocumentStore
         await using var prepared = await PrepareAsync(user, objectId, 1, title, upload, tags, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await MailboxStore.QueueOnUserQuotaAsync(connection, transaction, user.Id, cancellationToken);
         if (await connection.ExecuteScalarAsync<int?>(new CommandDefinition(LockOwnedCollection,
                 new { collection = collectionId, user = user.Id, admin = user.IsAdmin }, transaction, cancellationToken: cancellationToken)) is null)
         {

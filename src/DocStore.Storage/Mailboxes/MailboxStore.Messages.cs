@@ -31,11 +31,15 @@ public sealed partial class MailboxStore
     // RFC 4314 §4: APPEND and COPY need "i" on the target.
     private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND strpos(collection_rights(@collection, @owner), 'i') > 0";
 
-    // Migration 0012: the whole filing of one mail, its answer one row.
+    // Migrations 0012 and 0014: the whole filing of one mail, its answer one row.
     private const string FileMail = """
         SELECT o_uidvalidity, o_uid, o_document, o_outcome, o_unstored
           FROM file_mail($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
         """;
+
+    // Migration 0014: the filing locks of every mail of a MULTIAPPEND, taken in one order before
+    // the first is filed, so two of them filing some of the same mails cannot deadlock.
+    private const string LockMailFilings = "SELECT lock_mail_filings($1, $2)";
 
     /// <summary>The SQLSTATEs <c>file_mail</c> raises: no such mailbox (or no "i" right on it), a quota exceeded.</summary>
     private const string NoMailboxState = "DS404";
@@ -100,8 +104,8 @@ public sealed partial class MailboxStore
     }
 
     /// <summary>
-    /// Files the messages (RFC 3502: all of them, or none) through <c>file_mail</c> (migration
-    /// 0012). Messages are spooled, analysed and hashed first; when every blob fits in memory the
+    /// Files the messages (RFC 3502: all of them, or none) through <c>file_mail</c> (migrations
+    /// 0012, 0014). Messages are spooled, analysed and hashed first; when every blob fits in memory the
     /// statements go out as one batch, one implicit transaction, one round trip, committed before
     /// the answer is read to its end. Otherwise an explicit transaction streams the chunks of the
     /// blobs the function inserted without their bytes.
@@ -145,6 +149,13 @@ public sealed partial class MailboxStore
         Actor actor, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
+        var locking = prepared.Count > 1;
+        if (locking)
+        {
+            var command = new NpgsqlBatchCommand(LockMailFilings);
+            AddFilingLockParameters(command.Parameters, prepared);
+            batch.BatchCommands.Add(command);
+        }
         foreach (var mail in prepared)
         {
             var command = new NpgsqlBatchCommand(FileMail);
@@ -156,6 +167,10 @@ public sealed partial class MailboxStore
         var uids = new List<uint>(prepared.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            if (locking)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
             do
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -175,6 +190,12 @@ public sealed partial class MailboxStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         long uidValidity = 0;
         var uids = new List<uint>(prepared.Count);
+        if (prepared.Count > 1)
+        {
+            await using var command = new NpgsqlCommand(LockMailFilings, connection, transaction);
+            AddFilingLockParameters(command.Parameters, prepared);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
         foreach (var mail in prepared)
         {
             byte[][] unstored;
@@ -197,6 +218,12 @@ public sealed partial class MailboxStore
         }
         await transaction.CommitAsync(cancellationToken);
         return new MultiAppendResult(uidValidity, uids);
+    }
+
+    private static void AddFilingLockParameters(NpgsqlParameterCollection parameters, List<PreparedMail> prepared)
+    {
+        parameters.Add(new NpgsqlParameter<string?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = prepared.Select(p => p.Structure.Envelope.MessageId).ToArray() });
+        parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = prepared.Select(p => p.Blob.Sha256).ToArray() });
     }
 
     private static void AddFilingParameters(NpgsqlParameterCollection parameters, User user, long mailboxId, PreparedMail mail, Actor actor)

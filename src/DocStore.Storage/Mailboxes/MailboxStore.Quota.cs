@@ -38,11 +38,27 @@ public sealed partial class MailboxStore
          WHERE u.id = @user AND c.id = @collection
         """;
 
+    // Two filings of one user into different collections would each miss the other's uncommitted
+    // bytes: the user's row queues them (only users with a quota), taken before any collection's
+    // row as tree changes and file_mail take the two, and the quota's sum afterwards, a later
+    // statement, sees what the one before committed.
+    private const string QueueOnUserQuota = "SELECT 1 FROM principal WHERE id = @user AND quota_bytes IS NOT NULL FOR NO KEY UPDATE";
+
     /// <summary>
-    /// Called inside the transaction of APPEND (<paramref name="checkUser"/>), COPY and MOVE after
-    /// their inserts: usage at the limit is allowed, over it throws and the caller rolls back.
+    /// Called first in the transaction of a filing that <see cref="EnsureQuotaAsync"/> checks with
+    /// <c>checkUser</c>: concurrent filings of a user with a quota queue here (file_mail does the same).
     /// </summary>
-    /// <summary>Throws <see cref="QuotaExceededException"/> when the filing just made (uncommitted) exceeds a quota.</summary>
+    internal static Task QueueOnUserQuotaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long user, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(QueueOnUserQuota, new { user }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Throws <see cref="QuotaExceededException"/> when the filing just made (uncommitted) exceeds a
+    /// quota. Called inside the transaction of an upload (<paramref name="checkUser"/>, after
+    /// <see cref="QueueOnUserQuotaAsync"/>), COPY and MOVE after their inserts (APPEND checks in
+    /// file_mail): usage at the limit is allowed, over it throws and the caller rolls back. COPY
+    /// and MOVE file no new document, so the user's usage stays; the collection's row, locked by
+    /// their entries' inserts, queues them for the collection's quota.
+    /// </summary>
     internal static async Task EnsureQuotaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long user, long collection, bool checkUser,
         CancellationToken cancellationToken)
     {
