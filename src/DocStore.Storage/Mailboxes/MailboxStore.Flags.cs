@@ -30,7 +30,14 @@ public sealed partial class MailboxStore
     // another case. The trigger holds the collection row from the first rewritten entry on, so
     // this statement's modseqs in the mailbox are consecutive: the smallest minus one is where
     // the mailbox stood just before.
+    // Both statements run on their prepared generic plans: PostgreSQL otherwise re-plans the
+    // second for every STORE (it cannot cost a generic "uid = ANY($n)" below a custom plan), and
+    // planning it took longer than running it (pg_stat_statements: 2.6 ms of planning against
+    // 1.9 ms of execution per STORE). Every lookup is written so that the generic plan can only
+    // be index-driven (LATERAL ... LIMIT 1, = ANY(ARRAY(...))). The setting is the session's,
+    // reset by the last statement; if the STORE fails, the aborted transaction undoes it.
     private const string StoreFlags = """
+        SET plan_cache_mode = force_generic_plan;
         SELECT count(*) FROM (
             SELECT 1 FROM entry
              WHERE collection_id = @collection AND uid = ANY(@uids) AND strpos(collection_rights(@collection, @owner), 'r') > 0
@@ -39,10 +46,11 @@ public sealed partial class MailboxStore
             SELECT strpos(r, 'r') > 0 AS r, strpos(r, 's') > 0 AS s, strpos(r, 'w') > 0 AS w, strpos(r, 't') > 0 AS t
               FROM collection_rights(@collection, @owner) AS rights(r)
         ), cur AS MATERIALIZED (
-            SELECT e.uid, e.document_id, e.modseq, s.uid IS NOT NULL AS seen, e.answered, e.flagged, e.deleted, e.draft,
+            SELECT e.uid, e.document_id, e.modseq, s.seen IS NOT NULL AS seen, e.answered, e.flagged, e.deleted, e.draft,
                    COALESCE(t.tags, '{}') AS tags
               FROM entry e
-              LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+              LEFT JOIN LATERAL (SELECT true AS seen FROM entry_seen s
+                                  WHERE s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner LIMIT 1) s ON true
               LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
              WHERE e.collection_id = @collection AND e.uid = ANY(@uids) AND (SELECT r FROM may)
         ), tagged AS MATERIALIZED (
@@ -72,8 +80,9 @@ public sealed partial class MailboxStore
                    CASE WHEN NOT m.w THEN c.draft WHEN @operation = 'add' THEN c.draft OR @draft WHEN @operation = 'remove' THEN c.draft AND NOT @draft ELSE @draft END
                    ) x(seen, answered, flagged, deleted, draft)
         ), untagged AS (
-            DELETE FROM document_tag t USING tagged g
-             WHERE t.document_id = g.document_id AND g.after <> g.before AND NOT t.tag = ANY(g.after)
+            DELETE FROM document_tag t
+             WHERE t.document_id = ANY(ARRAY(SELECT document_id FROM tagged WHERE after <> before))
+               AND NOT EXISTS (SELECT 1 FROM tagged g WHERE g.document_id = t.document_id AND t.tag = ANY(g.after))
         ), newtags AS (
             INSERT INTO document_tag (document_id, tag)
             SELECT g.document_id, x FROM tagged g CROSS JOIN unnest(g.after) x WHERE g.after <> g.before AND NOT x = ANY(g.before)
@@ -118,7 +127,8 @@ public sealed partial class MailboxStore
           FROM plan p
           LEFT JOIN updated u ON u.uid = p.uid
          CROSS JOIN mailbox m
-         ORDER BY p.uid
+         ORDER BY p.uid;
+        RESET plan_cache_mode
         """;
 
     private const string SelectExpungeable = """
