@@ -23,19 +23,29 @@ public sealed partial class MailboxStore
           JOIN blob_chunk c ON c.sha256 = k.sha256 AND c.chunk_no = 0
         """;
 
-    // The header bytes (or all bytes) and the top-level offsets, straight from the jsonb, in one
-    // round trip: a first sync's FETCH decodes no stored structure. Versions without a
-    // structure, or whose header (or bytes) run past the first chunk, are left to the general read.
+    // The header block and the top-level offsets filed beside it (migration 0015), in one round
+    // trip: a first sync's header FETCH touches neither the blob nor the stored structure, and
+    // after a restart reads about a kilobyte per message from disk instead of the message.
+    private const string SelectHeaders = """
+        SELECT h.document_id AS DocumentId, h.number AS Version, h.header_offset AS HeaderOffset, h.body_offset AS BodyOffset,
+               h.end_offset AS EndOffset, h.header AS Data
+          FROM unnest(@documents, @versions) AS k(document_id, number)
+          JOIN version_header h ON h.document_id = k.document_id AND h.number = k.number
+        """;
+
+    // All bytes and the top-level offsets, straight from the jsonb, in one round trip: a first
+    // sync's FETCH decodes no stored structure. Versions without a structure or larger than the
+    // first chunk are left to the general read.
     private const string SelectBytesWithOffsets = """
         SELECT v.document_id AS DocumentId, v.number AS Version,
                (v.structure->'body'->>'headerOffset')::bigint AS HeaderOffset, (v.structure->'body'->>'bodyOffset')::bigint AS BodyOffset,
                (v.structure->'body'->>'endOffset')::bigint AS EndOffset,
-               CASE WHEN @headerOnly THEN substring(c.data FROM 1 FOR (v.structure->'body'->>'bodyOffset')::int) ELSE c.data END AS Data
+               c.data AS Data
           FROM unnest(@documents, @versions) AS k(document_id, number)
           JOIN version v ON v.document_id = k.document_id AND v.number = k.number
           JOIN blob_chunk c ON c.sha256 = v.sha256 AND c.chunk_no = 0
          WHERE v.structure IS NOT NULL
-           AND CASE WHEN @headerOnly THEN (v.structure->'body'->>'bodyOffset')::bigint ELSE v.size END <= @chunkSize
+           AND v.size <= @chunkSize
         """;
 
     public async Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken)
@@ -49,9 +59,12 @@ public sealed partial class MailboxStore
         if (needed is ContentNeeded.HeaderBytes or ContentNeeded.MessageBytes)
         {
             var headerOnly = needed == ContentNeeded.HeaderBytes;
-            var headers = await connection.QueryAsync<BytesWithOffsetsRow>(new CommandDefinition(SelectBytesWithOffsets,
-                new { documents = keys.Select(k => k.DocumentId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize, headerOnly },
-                cancellationToken: cancellationToken));
+            var documents = keys.Select(k => k.DocumentId).ToArray();
+            var versions = keys.Select(k => k.Version).ToArray();
+            var headers = await connection.QueryAsync<BytesWithOffsetsRow>(headerOnly
+                ? new CommandDefinition(SelectHeaders, new { documents, versions }, cancellationToken: cancellationToken)
+                : new CommandDefinition(SelectBytesWithOffsets, new { documents, versions, chunkSize = (long)BlobStore.ChunkSize },
+                    cancellationToken: cancellationToken));
             foreach (var row in headers)
             {
                 var top = new BodyPart { Type = "text", Subtype = "plain", HeaderOffset = row.HeaderOffset, BodyOffset = row.BodyOffset, EndOffset = row.EndOffset };

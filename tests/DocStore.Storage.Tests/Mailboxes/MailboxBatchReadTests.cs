@@ -1,3 +1,4 @@
+using Dapper;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Mime;
 using DocStore.Storage.Mailboxes;
@@ -88,6 +89,39 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
                 Assert.Equal(MessageSections.GetBody(single.Bytes, single.Structure, section).Data.ToArray(),
                     MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, section).Data.ToArray());
             }
+        }
+    }
+
+    [Fact]
+    public async Task Every_filed_mail_keeps_its_header_block_beside_it_and_one_without_is_read_from_the_blob()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "HeaderBlocks");
+        // A small mail (its chunk written before its version row) and one past the in-memory
+        // limit (its chunks streamed after the version row): both orders fill the header block.
+        foreach (var sample in new[] { Message(), Sample("3 MiB"), Message() })
+        {
+            await AppendAsync(store, user, mailbox, sample);
+        }
+        var keys = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        foreach (var key in keys)
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            var header = await connection.QuerySingleOrDefaultAsync<byte[]>(
+                "SELECT header FROM version_header WHERE document_id = @DocumentId AND number = @Version", key);
+            Assert.Equal(single.Bytes[..(int)single.Structure.BodyOffset].ToArray(), header);
+        }
+
+        await connection.ExecuteAsync("DELETE FROM version_header WHERE document_id = @DocumentId AND number = @Version", keys[0]);
+        var batch = await store.ReadManyAsync(keys, ContentNeeded.HeaderBytes, None);
+
+        Assert.Equal(keys.Count, batch.Count);
+        foreach (var key in keys)
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            Assert.Equal(MessageSections.GetBody(single.Bytes, single.Structure, "HEADER.FIELDS (Subject From)").Data.ToArray(),
+                MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, "HEADER.FIELDS (Subject From)").Data.ToArray());
         }
     }
 }

@@ -113,6 +113,35 @@ public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_store_of_many_uids_changes_each_of_them_as_a_store_of_one_does()
+    {
+        // Up to 64 UIDs run on the prepared generic plan, more on a plan for the actual numbers.
+        var (user, mailbox) = await NewMailboxAsync();
+        var uids = new List<uint>();
+        for (var i = 0; i < 70; i++)
+        {
+            uids.Add(await AppendAsync(store, user, mailbox, Message($"Message {i}")));
+        }
+
+        var one = Assert.Single(await StoreAsync(user, mailbox, [uids[0]], FlagOperation.Add, @"\Seen", "Project"));
+        var many = await StoreAsync(user, mailbox, [.. uids], FlagOperation.Add, @"\Seen", @"\Flagged", "Project");
+
+        Assert.Equal(uids, many.Select(r => r.Uid));
+        Assert.All(many, r => Assert.Equal(new MessageFlags(true, false, true, false, false, ["Project"]), r.Flags, FlagsComparer.Instance));
+        Assert.Equal(uids, (await store.ChangedSinceAsync(user, mailbox.Id, one.ModSeq, None)).Select(m => m.Uid));
+
+        var removed = await StoreAsync(user, mailbox, [.. uids], FlagOperation.Remove, @"\Seen", "Project");
+        Assert.All(removed, r => Assert.Equal(new MessageFlags(false, false, true, false, false, []), r.Flags, FlagsComparer.Instance));
+        Assert.All(await store.MessagesAsync(user, mailbox.Id, None),
+            m => Assert.Equal(new MessageFlags(false, false, true, false, false, []), m.Flags, FlagsComparer.Instance));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var tags = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM document_tag WHERE document_id = ANY(@documents)",
+            new { documents = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.DocumentId).ToArray() });
+        Assert.Equal(0, tags);
+    }
+
+    [Fact]
     public async Task Storing_to_uids_the_mailbox_does_not_have_answers_only_the_existing_ones()
     {
         var (user, mailbox) = await NewMailboxAsync();
