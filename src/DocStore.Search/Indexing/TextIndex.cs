@@ -168,6 +168,20 @@ public sealed class TextIndex : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="use"/> with the current searcher.</summary>
+    internal T WithSearcher<T>(Func<IndexSearcher, T> use)
+    {
+        var searcher = searchers.Acquire();
+        try
+        {
+            return use(searcher);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
     {
         var result = new HashSet<long>();
