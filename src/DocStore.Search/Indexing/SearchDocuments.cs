@@ -24,6 +24,7 @@ internal static class SearchDocuments
     /// <summary>The distinct whole words of the body (maximal runs of letters and digits, folded, 3 to 100 chars), one term each.</summary>
     public const string BodyWordsField = "bodywords";
     private const string HeadersField = "headers";
+    private const string HeadersTextField = "headerstext";
     private const string HeaderNamesField = "hn";
     private const string HeaderPrefix = "h.";
 
@@ -35,19 +36,22 @@ internal static class SearchDocuments
 
     public static NumericDocValues? Keys(AtomicReader reader) => reader.GetNumericDocValues(KeyValues);
 
-    // The body (large: text of every part and attachment) as its distinct trigrams without
-    // positions, which only narrow the candidates, and its folded text stored (compressed by
-    // Lucene) to confirm them; the headers (small) as positional trigrams, exact by themselves.
+    // The body (large: text of every part and attachment) and the whole header (TEXT) as their
+    // distinct trigrams without positions, which only narrow the candidates, and their folded
+    // text stored (compressed by Lucene) to confirm them; each header field (SUBJECT, FROM, ...:
+    // small, asked often) as positional trigrams, exact by themselves.
     public static Document Build(DocumentVersion version, ExtractedText text)
     {
         var body = Trigrams.Fold(text.Body);
+        var headers = Trigrams.Fold(text.AllHeaders);
         var document = new Document
         {
             new StringField(KeyField, Id(version), Field.Store.NO),
             new NumericDocValuesField(KeyValues, KeyOf(version)),
             new Field(BodyField, new Trigrams.DistinctStream(body), Trigrams.DistinctFieldType),
             new StoredField(BodyTextField, Encoding.UTF8.GetBytes(body)),
-            new Field(HeadersField, new Trigrams.Stream([text.AllHeaders]), Trigrams.FieldType),
+            new Field(HeadersField, new Trigrams.DistinctStream(headers), Trigrams.DistinctFieldType),
+            new StoredField(HeadersTextField, Encoding.UTF8.GetBytes(headers)),
         };
         foreach (var word in Trigrams.Words(body))
         {
@@ -69,12 +73,12 @@ internal static class SearchDocuments
         {
             return new([new(criterion.Scope == TextScope.Header ? new TermQuery(new Term(HeaderNamesField, header)) : new MatchAllDocsQuery(), null)]);
         }
-        var body = BodyPart(criterion.Value);
+        var body = Distinct(BodyField, BodyTextField, criterion.Value, BodyWordsField);
         return criterion.Scope switch
         {
             TextScope.Header => new([new(Trigrams.Contains(HeaderPrefix + header, criterion.Value), null)]),
             TextScope.Body => new([body]),
-            _ => new([new(Trigrams.Contains(HeadersField, criterion.Value), null), body]),
+            _ => new([body, Distinct(HeadersField, HeadersTextField, criterion.Value, null)]),
         };
     }
 
@@ -85,20 +89,20 @@ internal static class SearchDocuments
     // with a word containing it is certain without reading its text (a common word, a substring
     // of one): only a body whose occurrence is in no indexed word (a run over 100 characters)
     // is left to the stored text.
-    private static TextQuery.Part BodyPart(string needle)
+    private static TextQuery.Part Distinct(string trigramField, string textField, string needle, string? wordsField)
     {
         var folded = Trigrams.Fold(needle);
         var points = Trigrams.CodePoints(folded);
         if (points.Count < 3)
         {
-            return new(Trigrams.Contains(BodyField, needle), null);
+            return new(Trigrams.Contains(trigramField, needle), null);
         }
         if (points.Count == 3)
         {
-            return new(Trigrams.AllTrigrams(BodyField, points), null);
+            return new(Trigrams.AllTrigrams(trigramField, points), null);
         }
-        var exact = new VerifiedSubstringQuery(Trigrams.AllTrigrams(BodyField, points), BodyTextField, folded);
-        var certain = folded.Length <= 100 && folded.All(char.IsLetterOrDigit) ? new WildcardQuery(new Term(BodyWordsField, "*" + folded + "*")) : null;
+        var exact = new VerifiedSubstringQuery(Trigrams.AllTrigrams(trigramField, points), textField, folded);
+        var certain = wordsField is not null && folded.Length <= 100 && folded.All(char.IsLetterOrDigit) ? new WildcardQuery(new Term(wordsField, "*" + folded + "*")) : null;
         return new(exact, certain);
     }
 }

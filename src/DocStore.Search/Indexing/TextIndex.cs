@@ -187,7 +187,8 @@ public sealed class TextIndex : IDisposable
         var result = new HashSet<long>();
         foreach (var part in query.Parts)
         {
-            if (result.Count == 0 && part.Certain is null)
+            // A verified query reads stored text: only for the documents of the scope.
+            if (result.Count == 0 && part.Certain is null && (scope is null || part.Exact is not VerifiedSubstringQuery))
             {
                 result.UnionWith(Collect(searcher, part.Exact, scope));
                 continue;

@@ -44,6 +44,8 @@ internal static class Trigrams
     public static HashSet<string> Words(string folded)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
+        // A word seen before is looked up as a span: only the first occurrence allocates.
+        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
         var start = -1;
         for (var i = 0; i <= folded.Length; i++)
         {
@@ -54,7 +56,7 @@ internal static class Trigrams
             }
             else if (!inWord && start >= 0)
             {
-                if (i - start >= 3 && i - start <= 100)
+                if (i - start >= 3 && i - start <= 100 && !lookup.Contains(folded.AsSpan(start, i - start)))
                 {
                     words.Add(folded[start..i]);
                 }
