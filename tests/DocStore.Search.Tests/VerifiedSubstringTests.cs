@@ -97,5 +97,29 @@ public sealed class VerifiedSubstringTests
         Assert.Empty(index.Match(new TextQuery([part]), new HashSet<long> { SearchDocuments.KeyOf(version) }));
     }
 
+    [Fact]
+    public void A_needle_is_found_wherever_it_falls_in_a_long_stored_text()
+    {
+        using var index = TextIndex.InMemory();
+        // The stored text is inflated a window at a time: hits on and around window edges, and a miss.
+        var offsets = new[] { 0, 1000, 65_530, 65_533, 65_536, 131_069, 200_000 };
+        var versions = new List<DocumentVersion>();
+        foreach (var offset in offsets)
+        {
+            var version = new DocumentVersion(versions.Count + 1, 1);
+            var body = new string('q', offset) + " Straddle-Me " + new string('q', 210_000 - offset);
+            index.Add(version, SearchDocuments.Build(version, new ExtractedText([], body, 0)));
+            versions.Add(version);
+        }
+        var missing = new DocumentVersion(versions.Count + 1, 1);
+        index.Add(missing, SearchDocuments.Build(missing, new ExtractedText([], new string('q', 100_000) + " straddle-x qe-me", 0)));
+        index.Refresh();
+        var all = versions.Append(missing).Select(SearchDocuments.KeyOf).ToHashSet();
+
+        var found = index.Match(SearchDocuments.QueryOf(new TextCriterion(TextScope.Body, null, "straddle-ME")), all).Select(SearchDocuments.VersionOf).ToHashSet();
+
+        Assert.True(found.SetEquals(versions), $"found {string.Join(' ', found)}");
+    }
+
     private static HashSet<long> MatchUnscoped(TextIndex index, TextQuery query) => index.WithSearcher(searcher => TextIndex.Collect(searcher, query, null));
 }

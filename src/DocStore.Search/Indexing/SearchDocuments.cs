@@ -1,4 +1,3 @@
-using System.Text;
 using DocStore.Core.Search;
 using DocStore.Search.Extraction;
 using Lucene.Net.Documents;
@@ -38,7 +37,7 @@ internal static class SearchDocuments
 
     // The body (large: text of every part and attachment) and the whole header (TEXT) as their
     // distinct trigrams without positions, which only narrow the candidates, and their folded
-    // text stored (compressed by Lucene) to confirm them; each header field (SUBJECT, FROM, ...:
+    // text stored (deflated) to confirm them; each header field (SUBJECT, FROM, ...:
     // small, asked often) as positional trigrams, exact by themselves.
     public static Document Build(DocumentVersion version, ExtractedText text)
     {
@@ -49,9 +48,9 @@ internal static class SearchDocuments
             new StringField(KeyField, Id(version), Field.Store.NO),
             new NumericDocValuesField(KeyValues, KeyOf(version)),
             new Field(BodyField, new Trigrams.DistinctStream(body), Trigrams.DistinctFieldType),
-            new StoredField(BodyTextField, Encoding.UTF8.GetBytes(body)),
+            new StoredField(BodyTextField, VerifiedSubstringQuery.Pack(body)),
             new Field(HeadersField, new Trigrams.DistinctStream(headers), Trigrams.DistinctFieldType),
-            new StoredField(HeadersTextField, Encoding.UTF8.GetBytes(headers)),
+            new StoredField(HeadersTextField, VerifiedSubstringQuery.Pack(headers)),
         };
         foreach (var word in Trigrams.Words(body))
         {
