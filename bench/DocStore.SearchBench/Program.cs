@@ -126,6 +126,8 @@ else
         ("SUBJECT", "SUBJECT budget"),
         ("FROM", "FROM okafor"),
         ("word only inside a PDF (BODY)", $"BODY {Corpus.PdfOnlyWord}"),
+        ("substring inside a word (BODY)", "BODY nvoic"),
+        ("substring over a word boundary (BODY)", "BODY \"et agen\""),
         ("Thunderbird: UNDELETED OR SUBJECT x FROM x", "UNDELETED OR SUBJECT okafor FROM okafor"),
     };
     foreach (var (name, query) in queries)

@@ -71,11 +71,7 @@ internal static class ReindexCommand
                     {
                         break;
                     }
-                    await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (version, token) =>
-                    {
-                        Interlocked.Add(ref failed, await SearchIndexer.IndexOneAsync(index, feed, version, logger, token));
-                        Interlocked.Increment(ref done);
-                    });
+                    failed += await VersionIndexing.AddAllAsync(index, feed, page, logger, () => Interlocked.Increment(ref done), cancellationToken);
                     after = page[^1];
                 }
                 index.Commit(mark);

@@ -132,11 +132,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         // Extraction and Lucene's inversion are CPU work: one worker per core (IndexWriter is thread-safe).
         foreach (var chunk in versions.Where(v => !index.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
         {
-            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (version, token) =>
-            {
-                Interlocked.Add(ref failedParts, await IndexOneAsync(index, feed, version, logger, token));
-                Interlocked.Increment(ref indexedSinceStart);
-            });
+            Interlocked.Add(ref failedParts, await VersionIndexing.AddAllAsync(index, feed, chunk, logger, () => Interlocked.Increment(ref indexedSinceStart), cancellationToken));
             if (index.Uncommitted >= options.CommitEvery)
             {
                 index.Commit(index.Mark);
@@ -148,21 +144,6 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
     /// <summary>Reads, extracts and adds one version; a message MimeKit cannot read at all is indexed empty (found by nothing but its presence).</summary>
     public static async Task<int> IndexOneAsync(TextIndex index, ISearchFeed feed, DocumentVersion version, ILogger logger, CancellationToken cancellationToken)
     {
-        if (await feed.ReadAsync(version, cancellationToken) is not { } bytes)
-        {
-            return 0;
-        }
-        ExtractedText text;
-        try
-        {
-            text = MessageTextExtractor.Extract(bytes, logger);
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException)
-        {
-            logger.LogWarning(ex, "Document {Document} version {Version} could not be parsed for the index", version.DocumentId, version.Version);
-            text = new ExtractedText([], "", 1);
-        }
-        index.Add(version, SearchDocuments.Build(version, text));
-        return text.FailedParts;
+        return await feed.ReadAsync(version, cancellationToken) is { } bytes ? VersionIndexing.Add(index, version, bytes, logger) : 0;
     }
 }

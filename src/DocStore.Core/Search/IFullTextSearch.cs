@@ -65,4 +65,18 @@ public interface ISearchFeed
 
     /// <summary>The stored bytes of a version, or null when it is gone.</summary>
     Task<ReadOnlyMemory<byte>?> ReadAsync(DocumentVersion version, CancellationToken cancellationToken);
+
+    /// <summary>The stored bytes of several versions, those gone left out (a store reads them in as few round trips as it can; by default one each).</summary>
+    async Task<IReadOnlyDictionary<DocumentVersion, ReadOnlyMemory<byte>>> ReadManyAsync(IReadOnlyCollection<DocumentVersion> versions, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<DocumentVersion, ReadOnlyMemory<byte>>(versions.Count);
+        foreach (var version in versions)
+        {
+            if (await ReadAsync(version, cancellationToken) is { } bytes)
+            {
+                result[version] = bytes;
+            }
+        }
+        return result;
+    }
 }

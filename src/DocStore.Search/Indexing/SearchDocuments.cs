@@ -13,13 +13,17 @@ namespace DocStore.Search.Indexing;
 internal static class SearchDocuments
 {
     /// <summary>Bump when the fields change: an index of another format is rebuilt.</summary>
-    public const string Format = "2";
+    public const string Format = "3";
 
     public const string KeyField = "key";
     private const string KeyValues = "k";
     private const string BodyField = "body";
-    private const string BodyWordsField = "bodywords";
+    private const string BodyTextField = "bodytext";
+
+    /// <summary>The distinct whole words of the body (maximal runs of letters and digits, folded, 3 to 100 chars), one term each.</summary>
+    public const string BodyWordsField = "bodywords";
     private const string HeadersField = "headers";
+    private const string HeadersTextField = "headerstext";
     private const string HeaderNamesField = "hn";
     private const string HeaderPrefix = "h.";
 
@@ -31,16 +35,24 @@ internal static class SearchDocuments
 
     public static NumericDocValues? Keys(AtomicReader reader) => reader.GetNumericDocValues(KeyValues);
 
+    // The body (large: text of every part and attachment) and the whole header (TEXT) as their
+    // distinct trigrams without positions, which only narrow the candidates, and their folded
+    // text stored (deflated) to confirm them; each header field (SUBJECT, FROM, ...:
+    // small, asked often) as positional trigrams, exact by themselves.
     public static Document Build(DocumentVersion version, ExtractedText text)
     {
+        var body = Trigrams.Fold(text.Body);
+        var headers = Trigrams.Fold(text.AllHeaders);
         var document = new Document
         {
             new StringField(KeyField, Id(version), Field.Store.NO),
             new NumericDocValuesField(KeyValues, KeyOf(version)),
-            new Field(BodyField, new Trigrams.Stream([text.Body]), Trigrams.FieldType),
-            new Field(HeadersField, new Trigrams.Stream([text.AllHeaders]), Trigrams.FieldType),
+            new Field(BodyField, new Trigrams.DistinctStream(body), Trigrams.DistinctFieldType),
+            new StoredField(BodyTextField, VerifiedSubstringQuery.Pack(body)),
+            new Field(HeadersField, new Trigrams.DistinctStream(headers), Trigrams.DistinctFieldType),
+            new StoredField(HeadersTextField, VerifiedSubstringQuery.Pack(headers)),
         };
-        foreach (var word in Trigrams.Words(Trigrams.Fold(text.Body)))
+        foreach (var word in Trigrams.Words(body))
         {
             document.Add(new StringField(BodyWordsField, word, Field.Store.NO));
         }
@@ -60,21 +72,37 @@ internal static class SearchDocuments
         {
             return new([new(criterion.Scope == TextScope.Header ? new TermQuery(new Term(HeaderNamesField, header)) : new MatchAllDocsQuery(), null)]);
         }
-        var body = new TextQuery.Part(Trigrams.Contains(BodyField, criterion.Value), BodyWord(criterion.Value));
+        var body = Distinct(BodyField, BodyTextField, criterion.Value, BodyWordsField);
         return criterion.Scope switch
         {
             TextScope.Header => new([new(Trigrams.Contains(HeaderPrefix + header, criterion.Value), null)]),
             TextScope.Body => new([body]),
-            _ => new([new(Trigrams.Contains(HeadersField, criterion.Value), null), body]),
+            _ => new([body, Distinct(HeadersField, HeadersTextField, criterion.Value, null)]),
         };
     }
 
-    // A body holding the needle as a whole word holds it as a substring: those documents are
-    // certain without the (costly, for a common word) phrase check.
-    private static TermQuery? BodyWord(string needle)
+    // A needle of one or two code points begins some trigram exactly where it occurs (every code
+    // point begins one), and one of three is a trigram: the trigram field alone is exact. A longer
+    // needle's trigrams may all occur without occurring together: those candidates are confirmed
+    // in the stored text. A needle of letters and digits occurs only inside a word, so a body
+    // with a word containing it is certain without reading its text (a common word, a substring
+    // of one): only a body whose occurrence is in no indexed word (a run over 100 characters)
+    // is left to the stored text.
+    private static TextQuery.Part Distinct(string trigramField, string textField, string needle, string? wordsField)
     {
         var folded = Trigrams.Fold(needle);
-        return folded.Length >= 3 && folded.All(char.IsLetterOrDigit) ? new TermQuery(new Term(BodyWordsField, folded)) : null;
+        var points = Trigrams.CodePoints(folded);
+        if (points.Count < 3)
+        {
+            return new(Trigrams.Contains(trigramField, needle), null);
+        }
+        if (points.Count == 3)
+        {
+            return new(Trigrams.AllTrigrams(trigramField, points), null);
+        }
+        var exact = new VerifiedSubstringQuery(Trigrams.AllTrigrams(trigramField, points), textField, folded);
+        var certain = wordsField is not null && folded.Length <= 100 && folded.All(char.IsLetterOrDigit) ? new WildcardQuery(new Term(wordsField, "*" + folded + "*")) : null;
+        return new(exact, certain);
     }
 }
 

@@ -168,12 +168,27 @@ public sealed class TextIndex : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="use"/> with the current searcher.</summary>
+    internal T WithSearcher<T>(Func<IndexSearcher, T> use)
+    {
+        var searcher = searchers.Acquire();
+        try
+        {
+            return use(searcher);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
     {
         var result = new HashSet<long>();
         foreach (var part in query.Parts)
         {
-            if (result.Count == 0 && part.Certain is null)
+            // A verified query reads stored text: only for the documents of the scope.
+            if (result.Count == 0 && part.Certain is null && (scope is null || part.Exact is not VerifiedSubstringQuery))
             {
                 result.UnionWith(Collect(searcher, part.Exact, scope));
                 continue;

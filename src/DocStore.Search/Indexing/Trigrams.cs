@@ -22,7 +22,10 @@ internal static class Trigrams
     /// <summary>U+10FFFF, a noncharacter no needle contains: the end of every value.</summary>
     public const string Pad = "\U0010FFFF";
 
-    public static FieldType FieldType { get; } = CreateFieldType();
+    public static FieldType FieldType { get; } = CreateFieldType(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+
+    /// <summary>Which trigrams occur, nothing more: no frequencies, no positions (see <see cref="DistinctStream"/>).</summary>
+    public static FieldType DistinctFieldType { get; } = CreateFieldType(IndexOptions.DOCS_ONLY);
 
     public static string Fold(string text) => text.ToUpperInvariant();
 
@@ -41,6 +44,8 @@ internal static class Trigrams
     public static HashSet<string> Words(string folded)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
+        // A word seen before is looked up as a span: only the first occurrence allocates.
+        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
         var start = -1;
         for (var i = 0; i <= folded.Length; i++)
         {
@@ -51,7 +56,7 @@ internal static class Trigrams
             }
             else if (!inWord && start >= 0)
             {
-                if (i - start >= 3 && i - start <= 100)
+                if (i - start >= 3 && i - start <= 100 && !lookup.Contains(folded.AsSpan(start, i - start)))
                 {
                     words.Add(folded[start..i]);
                 }
@@ -79,7 +84,37 @@ internal static class Trigrams
         return phrase;
     }
 
-    private static FieldType CreateFieldType()
+    /// <summary>
+    /// The documents that hold every trigram of a needle of three or more code points: a superset
+    /// of those containing it (the trigrams may occur apart), exact for three code points.
+    /// </summary>
+    public static Query AllTrigrams(string field, IReadOnlyList<string> points)
+    {
+        if (points.Count == 3)
+        {
+            return new TermQuery(new Term(field, points[0] + points[1] + points[2]));
+        }
+        var all = new BooleanQuery();
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        var last = points.Count - 3;
+        // The non-overlapping cover first (it alone guarantees every code point is checked),
+        // then the overlapping ones while the query stays small: more terms, fewer candidates.
+        for (var i = 0; i <= last; i = i == last ? last + 1 : Math.Min(i + 3, last))
+        {
+            terms.Add(points[i] + points[i + 1] + points[i + 2]);
+        }
+        for (var i = 0; i <= last && terms.Count < 64; i++)
+        {
+            terms.Add(points[i] + points[i + 1] + points[i + 2]);
+        }
+        foreach (var term in terms.Take(BooleanQuery.MaxClauseCount))
+        {
+            all.Add(new TermQuery(new Term(field, term)), Occur.MUST);
+        }
+        return all;
+    }
+
+    private static FieldType CreateFieldType(IndexOptions options)
     {
         var type = new FieldType
         {
@@ -87,7 +122,7 @@ internal static class Trigrams
             IsTokenized = true,
             IsStored = false,
             OmitNorms = true,
-            IndexOptions = IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+            IndexOptions = options,
         };
         type.Freeze();
         return type;
@@ -179,6 +214,92 @@ internal static class Trigrams
                 starts.Add(i);
             }
             count = starts.Count;
+        }
+    }
+
+    /// <summary>
+    /// The distinct trigrams of one folded value (padded like <see cref="Stream"/>), each once:
+    /// a body of 50,000 code points holds a few thousand distinct trigrams, so Lucene inverts
+    /// those instead of 50,000 positions. Each trigram is three 21-bit code points in a long.
+    /// </summary>
+    public sealed class DistinctStream : TokenStream
+    {
+        private const int PadPoint = 0x10FFFF;
+        private readonly string folded;
+        private readonly ICharTermAttribute term;
+        private HashSet<long>.Enumerator distinct;
+        private bool started;
+
+        public DistinctStream(string folded)
+        {
+            this.folded = folded;
+            term = AddAttribute<ICharTermAttribute>();
+        }
+
+        /// <summary>How many distinct trigrams the value has (after <see cref="Reset"/>).</summary>
+        public int Count { get; private set; }
+
+        public override bool IncrementToken()
+        {
+            ClearAttributes();
+            if (!started || !distinct.MoveNext())
+            {
+                return false;
+            }
+            var key = distinct.Current;
+            var buffer = term.ResizeBuffer(6);
+            var length = 0;
+            for (var shift = 42; shift >= 0; shift -= 21)
+            {
+                var point = (int)((key >> shift) & 0x1FFFFF);
+                if (point >= 0x10000 && point <= 0x10FFFF && point is not (>= 0xD800 and <= 0xDFFF))
+                {
+                    var s = char.ConvertFromUtf32(point);
+                    buffer[length++] = s[0];
+                    buffer[length++] = s[1];
+                }
+                else
+                {
+                    buffer[length++] = (char)point;
+                }
+            }
+            term.Length = length;
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            var set = new HashSet<long>(Math.Min(folded.Length, 4096));
+            // A sliding window of the last three code points; a lone surrogate counts as one.
+            long window = 0;
+            var seen = 0;
+            for (var i = 0; i < folded.Length; i++)
+            {
+                int point = folded[i];
+                if (char.IsHighSurrogate(folded[i]) && i + 1 < folded.Length && char.IsLowSurrogate(folded[i + 1]))
+                {
+                    point = char.ConvertToUtf32(folded[i], folded[i + 1]);
+                    i++;
+                }
+                window = ((window << 21) | (uint)point) & long.MaxValue;
+                if (++seen >= 3)
+                {
+                    set.Add(window);
+                }
+            }
+            // The last two code points start trigrams that end in padding (one when the value is a single code point).
+            for (var pad = 0; pad < 2 && seen > 0; pad++)
+            {
+                window = ((window << 21) | PadPoint) & long.MaxValue;
+                if (++seen >= 3)
+                {
+                    set.Add(window);
+                }
+            }
+            Count = set.Count;
+            distinct = set.GetEnumerator();
+            started = true;
         }
     }
 }

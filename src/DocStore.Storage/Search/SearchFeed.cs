@@ -38,6 +38,15 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
          ORDER BY v.document_id, v.number LIMIT @limit
         """;
 
+    // A version whose blob is one chunk (nearly every mail) comes with its bytes; the rest are read chunk by chunk.
+    private const string SelectSingleChunks = """
+        SELECT v.document_id AS DocumentId, v.number AS Version, v.size AS Size, c.data AS Data
+          FROM unnest(@documents, @versions) AS k(document_id, number)
+          JOIN version v ON v.document_id = k.document_id AND v.number = k.number
+          JOIN blob_chunk c ON c.sha256 = v.sha256 AND c.chunk_no = 0
+         WHERE v.size <= @chunkSize
+        """;
+
     private const string SelectVersion = "SELECT sha256 AS Sha256, size AS Size FROM version WHERE document_id = @document AND number = @version";
 
     public async Task<IReadOnlyList<DocumentChange>> ChangesAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
@@ -88,6 +97,37 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
             return null;
         }
         return await BlobStore.ReadAsync(connection, found.Sha256, found.Size, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<DocumentVersion, ReadOnlyMemory<byte>>> ReadManyAsync(IReadOnlyCollection<DocumentVersion> versions, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<DocumentVersion, ReadOnlyMemory<byte>>(versions.Count);
+        if (versions.Count == 0)
+        {
+            return result;
+        }
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var rows = await connection.QueryAsync<(long DocumentId, int Version, long Size, byte[] Data)>(new CommandDefinition(SelectSingleChunks,
+                new { documents = versions.Select(v => v.DocumentId).ToArray(), versions = versions.Select(v => v.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize },
+                cancellationToken: cancellationToken));
+            foreach (var row in rows)
+            {
+                if (row.Data.Length != row.Size)
+                {
+                    throw new InvalidDataException($"The first chunk of document {row.DocumentId} version {row.Version} holds {row.Data.Length} of its {row.Size} bytes.");
+                }
+                result[new DocumentVersion(row.DocumentId, row.Version)] = row.Data;
+            }
+        }
+        foreach (var version in versions.Where(v => !result.ContainsKey(v)).ToList())
+        {
+            if (await ReadAsync(version, cancellationToken) is { } bytes)
+            {
+                result[version] = bytes;
+            }
+        }
+        return result;
     }
 
     private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+
+namespace DocStore.Search.Indexing;
+
+/// <summary>
+/// "The stored text of <see cref="TextField"/> contains the needle": the documents
+/// <see cref="Candidates"/> finds (every trigram of the needle occurs somewhere), each confirmed by
+/// an ordinal search of the needle's UTF-8 bytes in the document's stored folded UTF-8 text
+/// (<see cref="Pack"/>).
+/// UTF-8 is self-synchronising, so a byte match of whole encoded code points is a code-point
+/// match. Lazy: a document is read only when a scorer reaches it, so a filter that leaps ahead
+/// (the scope of a SEARCH, a certain match already found) spares the others.
+/// </summary>
+internal sealed class VerifiedSubstringQuery : Query
+{
+    private readonly byte[] needle;
+
+    public VerifiedSubstringQuery(Query candidates, string textField, string foldedNeedle)
+        : this(candidates, textField, Encoding.UTF8.GetBytes(foldedNeedle))
+    {
+    }
+
+    private VerifiedSubstringQuery(Query candidates, string textField, byte[] needle)
+    {
+        Candidates = candidates;
+        TextField = textField;
+        this.needle = needle;
+    }
+
+    public Query Candidates { get; }
+
+    public string TextField { get; }
+
+    public override Query Rewrite(IndexReader reader)
+    {
+        var rewritten = Candidates.Rewrite(reader);
+        return ReferenceEquals(rewritten, Candidates) ? this : new VerifiedSubstringQuery(rewritten, TextField, needle) { Boost = Boost };
+    }
+
+    public override Weight CreateWeight(IndexSearcher searcher) => new VerifiedWeight(this, Candidates.CreateWeight(searcher));
+
+    public override void ExtractTerms(ISet<Term> terms) => Candidates.ExtractTerms(terms);
+
+    public override string ToString(string field) => $"verified({TextField} contains \"{Encoding.UTF8.GetString(needle)}\" of {Candidates.ToString(field)})";
+
+    public override bool Equals(object? obj) =>
+        obj is VerifiedSubstringQuery other && other.Boost == Boost && string.Equals(other.TextField, TextField, StringComparison.Ordinal)
+        && other.needle.AsSpan().SequenceEqual(needle) && other.Candidates.Equals(Candidates);
+
+    public override int GetHashCode() => HashCode.Combine(Candidates, TextField, Encoding.UTF8.GetString(needle), Boost);
+
+    /// <summary>The stored form of a folded text: its UTF-8, deflated (native zlib: several times faster to read back than Lucene's own stored-field compression).</summary>
+    public static byte[] Pack(string folded)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(folded);
+        using var packed = new MemoryStream(utf8.Length / 3 + 64);
+        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(utf8);
+        }
+        return packed.ToArray();
+    }
+
+    /// <summary>Whether the stored text of the document holds the needle: inflated a window at a time, stopping at the first hit.</summary>
+    private bool Holds(AtomicReader reader, int doc)
+    {
+        var visitor = new TextVisitor(TextField);
+        reader.Document(doc, visitor);
+        if (visitor.Text is not { } packed)
+        {
+            return false;
+        }
+        using var inflate = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(64 * 1024, needle.Length * 2));
+        try
+        {
+            // The last needle.Length - 1 bytes of a window are kept: a hit may straddle two reads.
+            var filled = 0;
+            while (true)
+            {
+                var read = inflate.Read(buffer, filled, buffer.Length - filled);
+                if (read == 0)
+                {
+                    return false;
+                }
+                filled += read;
+                if (buffer.AsSpan(0, filled).IndexOf(needle) >= 0)
+                {
+                    return true;
+                }
+                var keep = Math.Min(filled, needle.Length - 1);
+                buffer.AsSpan(filled - keep, keep).CopyTo(buffer);
+                filled = keep;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private sealed class VerifiedWeight(VerifiedSubstringQuery query, Weight candidates) : Weight
+    {
+        public override Query Query => query;
+
+        public override float GetValueForNormalization() => candidates.GetValueForNormalization();
+
+        public override void Normalize(float norm, float topLevelBoost) => candidates.Normalize(norm, topLevelBoost);
+
+        public override Explanation Explain(AtomicReaderContext context, int doc)
+        {
+            var scorer = GetScorer(context, context.AtomicReader.LiveDocs);
+            return scorer is not null && scorer.Advance(doc) == doc
+                ? new Explanation(1f, "candidate holding the needle in its stored text")
+                : new Explanation(0f, "no match");
+        }
+
+        public override Scorer? GetScorer(AtomicReaderContext context, IBits? acceptDocs)
+        {
+            var inner = candidates.GetScorer(context, acceptDocs);
+            return inner is null ? null : new VerifiedScorer(this, inner, doc => query.Holds(context.AtomicReader, doc));
+        }
+    }
+
+    private sealed class VerifiedScorer(Weight weight, Scorer candidates, Func<int, bool> holds) : Scorer(weight)
+    {
+        private int doc = -1;
+
+        public override int DocID => doc;
+
+        public override int Freq => 1;
+
+        public override float GetScore() => 1f;
+
+        public override long GetCost() => candidates.GetCost();
+
+        public override int NextDoc() => doc = Confirm(candidates.NextDoc());
+
+        public override int Advance(int target) => doc = Confirm(candidates.Advance(target));
+
+        private int Confirm(int candidate)
+        {
+            while (candidate != NO_MORE_DOCS && !holds(candidate))
+            {
+                candidate = candidates.NextDoc();
+            }
+            return candidate;
+        }
+    }
+
+    private sealed class TextVisitor(string field) : StoredFieldVisitor
+    {
+        public byte[]? Text { get; private set; }
+
+        public override Status NeedsField(FieldInfo fieldInfo) =>
+            Text is not null ? Status.STOP : string.Equals(fieldInfo.Name, field, StringComparison.Ordinal) ? Status.YES : Status.NO;
+
+        public override void BinaryField(FieldInfo fieldInfo, byte[] value) => Text = value;
+    }
+}
