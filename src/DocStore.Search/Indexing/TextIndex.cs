@@ -168,6 +168,20 @@ public sealed class TextIndex : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="read"/> on the current searcher (SEARCH=FUZZY reads the word fields through it).</summary>
+    internal T Read<T>(Func<IndexSearcher, T> read)
+    {
+        var searcher = searchers.Acquire();
+        try
+        {
+            return read(searcher);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
     {
         var result = new HashSet<long>();
