@@ -43,6 +43,19 @@ public sealed class FuzzySearchTests(ITestOutputHelper output)
         Assert.Empty(Keys(index, new TextCriterion(TextScope.Body, null, "nun")));
     }
 
+    [Fact]
+    public void A_very_long_needle_takes_part_with_its_first_sixteen_words_and_still_needs_them_all()
+    {
+        using var index = Index("Subject: x\r\n\r\nalpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa\r\n");
+        var random = new Random(7);
+        var noise = string.Join(' ', Enumerable.Range(0, 2000).Select(_ => new string(Enumerable.Range(0, 90).Select(_ => (char)('a' + random.Next(26))).ToArray())));
+
+        Assert.Equal(FuzzyQueries.MaxWords, FuzzyQueries.WordsOf(noise).Count);
+        Assert.Empty(Keys(index, new TextCriterion(TextScope.Body, null, noise)));
+        // Sixteen near words and then anything: the words past the sixteenth take no part.
+        Assert.Equal([1], Keys(index, new TextCriterion(TextScope.Body, null, "alpah bravo charlei delta echo foxtrot golf hotel indai juliet kilo lima mike novembre oscar papa " + noise)));
+    }
+
     [Theory]
     [InlineData("contract", 2)]
     [InlineData("invoice", 1)]
