@@ -36,7 +36,7 @@ public sealed class FuzzyTextSearch(TextIndex index, ISearchFeed feed, ILogger<F
 
         var results = indexed.Count == 0
             ? criteria.Select(_ => new Dictionary<long, double>()).ToList()
-            : index.Read(searcher => criteria.Select(c => FuzzyQueries.Match(searcher, c, indexed)).ToList());
+            : index.WithSearcher(searcher => criteria.Select(c => FuzzyQueries.Match(searcher, c, indexed)).ToList());
         if (pending.Count > 0)
         {
             using var recent = new RAMDirectory();

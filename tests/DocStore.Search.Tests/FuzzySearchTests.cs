@@ -133,7 +133,7 @@ public sealed class FuzzySearchTests(ITestOutputHelper output)
                 _ => new TextCriterion(TextScope.Header, scope, needle),
             };
             var exact = corpus.Matches(criterion);
-            var fuzzy = index.Read(s => FuzzyQueries.Match(s, criterion, all));
+            var fuzzy = index.WithSearcher(s => FuzzyQueries.Match(s, criterion, all));
             var found = fuzzy.Keys.Select(SearchDocuments.VersionOf).ToHashSet();
             Assert.True(found.IsSupersetOf(exact), $"{scope} \"{needle}\": fuzzy misses {string.Join(' ', exact.Except(found).Take(5))} that the scan finds");
             Assert.All(fuzzy.Values, s => Assert.InRange(s, double.Epsilon, 1));
@@ -174,7 +174,7 @@ public sealed class FuzzySearchTests(ITestOutputHelper output)
     }
 
     private static Dictionary<long, double> Scores(TextIndex index, TextCriterion criterion) =>
-        index.Read(s => FuzzyQueries.Match(s, criterion, null)).ToDictionary(p => SearchDocuments.VersionOf(p.Key).DocumentId, p => p.Value);
+        index.WithSearcher(s => FuzzyQueries.Match(s, criterion, null)).ToDictionary(p => SearchDocuments.VersionOf(p.Key).DocumentId, p => p.Value);
 
     private static List<long> Keys(TextIndex index, TextCriterion criterion) => [.. Scores(index, criterion).Keys.Order()];
 }

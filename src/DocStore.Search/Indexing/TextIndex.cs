@@ -168,13 +168,13 @@ public sealed class TextIndex : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="read"/> on the current searcher (SEARCH=FUZZY reads the word fields through it).</summary>
-    internal T Read<T>(Func<IndexSearcher, T> read)
+    /// <summary>Runs <paramref name="use"/> with the current searcher.</summary>
+    internal T WithSearcher<T>(Func<IndexSearcher, T> use)
     {
         var searcher = searchers.Acquire();
         try
         {
-            return read(searcher);
+            return use(searcher);
         }
         finally
         {
