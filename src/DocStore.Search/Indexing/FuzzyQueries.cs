@@ -59,13 +59,16 @@ internal static class FuzzyQueries
         var words = WordsOf(criterion.Value);
         var best = words.Select(_ => new Dictionary<long, double>()).ToList();
         var fields = SearchDocuments.WordFieldsOf(criterion);
-        foreach (var leaf in searcher.IndexReader.Leaves)
+        for (var w = 0; w < words.Count; w++)
         {
-            for (var w = 0; w < words.Count; w++)
+            // Lucene keeps the word's Levenshtein automata in the attributes: built once, used in
+            // every segment and field (as FuzzyQuery shares them across segments).
+            var automata = new AttributeSource();
+            foreach (var leaf in searcher.IndexReader.Leaves)
             {
                 foreach (var field in fields)
                 {
-                    CollectWord(leaf.AtomicReader, field, words[w], scope, best[w]);
+                    CollectWord(leaf.AtomicReader, field, words[w], automata, scope, best[w]);
                 }
             }
         }
@@ -88,7 +91,7 @@ internal static class FuzzyQueries
     }
 
     // The best similarity of each version of the scope to the word through the field's terms.
-    private static void CollectWord(AtomicReader reader, string field, string word, IReadOnlySet<long>? scope, Dictionary<long, double> best)
+    private static void CollectWord(AtomicReader reader, string field, string word, AttributeSource automata, IReadOnlySet<long>? scope, Dictionary<long, double> best)
     {
         var terms = reader.GetTerms(field);
         var keys = SearchDocuments.Keys(reader);
@@ -108,7 +111,7 @@ internal static class FuzzyQueries
             Postings(matching, 1);
             return;
         }
-        matching = new FuzzyTermsEnum(terms, new AttributeSource(), new Term(field, word), edits, 0, transpositions: true);
+        matching = new FuzzyTermsEnum(terms, automata, new Term(field, word), edits, 0, transpositions: true);
         for (var expanded = 0; expanded < MaxExpansions && matching.MoveNext(); expanded++)
         {
             Postings(matching, Similarity(word, matching.Term.Utf8ToString()));
