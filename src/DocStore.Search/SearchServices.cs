@@ -16,6 +16,7 @@ public static class SearchServices
         services.AddSingleton<SearchIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddSingleton<IFullTextSearch, FullTextSearch>();
+        services.AddSingleton<IFuzzyTextSearch, FuzzyTextSearch>();
         services.AddSingleton<IConsoleSearch, ConsoleSearch>();
         services.AddSingleton<IIndexMaintenance, IndexMaintenance>();
         services.AddSingleton<IHealthProbe, SearchHealthProbe>();

@@ -151,6 +151,6 @@ public sealed class SortAndThreadTests(FreshServer fixture) : IClassFixture<Fres
         Assert.Equal("H BAD Unknown sort key", badKey[^1]);
         Assert.StartsWith("I NO [BADCHARSET", badCharset[^1], StringComparison.Ordinal);
         Assert.StartsWith("J BAD Expected THREAD", badAlgorithm[^1], StringComparison.Ordinal);
-        Assert.StartsWith("K BAD Sort key RELEVANCY", relevancy[^1], StringComparison.Ordinal);
+        Assert.Equal("K BAD Sort key RELEVANCY needs a FUZZY search key", relevancy[^1]);
     }
 }

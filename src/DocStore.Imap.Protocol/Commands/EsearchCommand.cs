@@ -89,6 +89,11 @@ public sealed class EsearchCommand
             return false;
         }
 
+        if (!SearchCommand.CheckRelevancy(returnOptions, key, out error))
+        {
+            return false;
+        }
+
         var onlySelected = sources.All(s => s.Kind == SearchSourceKind.Selected);
         // RFC 7377 §2.2: SAVE only when the selected mailbox alone is searched; $ likewise, as it
         // names messages of the selected mailbox.

@@ -88,9 +88,20 @@ public sealed class SearchCommand
         {
             return false;
         }
+        if (returnOptions is { } requested && !CheckRelevancy(requested, key, out error))
+        {
+            return false;
+        }
 
         result = new SearchCommand(command.IsUid, returnOptions, charset, key);
         return true;
+    }
+
+    /// <summary>RFC 6203 §4: the RELEVANCY return option MUST NOT be used without a FUZZY search key.</summary>
+    internal static bool CheckRelevancy(SearchReturnOptions options, SearchKey key, [NotNullWhen(false)] out string? error)
+    {
+        error = options.HasFlag(SearchReturnOptions.Relevancy) && !key.Contains<FuzzyKey>() ? "RETURN (RELEVANCY) needs a FUZZY search key" : null;
+        return error is null;
     }
 
     /// <summary>RFC 4731 §3.1 and RFC 5182 §2.1: MIN, MAX, ALL, COUNT, SAVE; RFC 6203: RELEVANCY.</summary>

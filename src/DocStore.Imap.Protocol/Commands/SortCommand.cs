@@ -95,6 +95,12 @@ public sealed class SortCommand
         {
             return false;
         }
+        // RFC 6203 §6: the RELEVANCY sort key MUST NOT be used without a FUZZY search key.
+        if (criteria.Any(c => c.Field == SortField.Relevancy) && !key.Contains<FuzzyKey>())
+        {
+            error = "Sort key RELEVANCY needs a FUZZY search key";
+            return false;
+        }
 
         result = new SortCommand(command.IsUid, criteria, charset, key);
         return true;

@@ -30,7 +30,7 @@ internal static class EsearchHandler
         {
             var selected = session.Selected?.Mailbox.Id == mailbox.Id ? session.Selected : null;
             var messages = selected?.Messages ?? await session.Backend.Mailboxes.MessagesAsync(session.User!, mailbox.Id, cancellationToken);
-            var matches = await SearchHandler.MatchAsync(session, messages, selected?.SavedSearch ?? new HashSet<uint>(), search.Key, cancellationToken);
+            var (matches, relevancy) = await SearchHandler.SearchAsync(session, messages, selected?.SavedSearch ?? new HashSet<uint>(), search.Key, cancellationToken);
             if (selected is not null && search.Return.HasFlag(SearchReturnOptions.Save))
             {
                 selected.SavedSearch = matches.Select(m => m.Message.Uid).ToHashSet();
@@ -38,7 +38,8 @@ internal static class EsearchHandler
             // RFC 7377 §2.1: no response for a mailbox without matches.
             if (matches.Count > 0 && search.Return != SearchReturnOptions.Save)
             {
-                SearchHandler.WriteEsearch(session.Writer, command.Tag, uid: true, search.Return, matches.Select(m => m.Message.Uid).ToList(), mailbox);
+                EsearchResponseWriter.Write(session.Writer, command.Tag, uid: true, search.Return, matches.Select(m => m.Message.Uid).ToList(), (mailbox.Name, mailbox.UidValidity),
+                    search.Return.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Message)).ToList() : null);
                 await session.FlushIfLargeAsync(cancellationToken);
             }
         }

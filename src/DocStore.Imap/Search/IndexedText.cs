@@ -7,57 +7,83 @@ namespace DocStore.Imap.Search;
 /// <summary>
 /// The text keys of one SEARCH answered by the full-text index in one call before the key tree
 /// is evaluated: each distinct key becomes the set of the mailbox's versions that match it, so
-/// NOT, OR and parentheses combine them exactly and no message body is read.
+/// NOT, OR and parentheses combine them exactly and no message body is read. Text keys under
+/// FUZZY (RFC 6203) are asked of the fuzzy search apart, with a relevance per match; without
+/// one they match exactly, each match with relevance 1.
 /// </summary>
 internal sealed class IndexedText
 {
     private readonly Dictionary<TextKey, IReadOnlySet<DocumentVersion>> matches;
+    private readonly Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>> fuzzy;
 
-    private IndexedText(Dictionary<TextKey, IReadOnlySet<DocumentVersion>> matches) => this.matches = matches;
+    private IndexedText(Dictionary<TextKey, IReadOnlySet<DocumentVersion>> matches, Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>> fuzzy)
+    {
+        this.matches = matches;
+        this.fuzzy = fuzzy;
+    }
 
-    public static async Task<IndexedText?> MatchAsync(IFullTextSearch? fullText, SearchKey key, IReadOnlyList<MessageSummary> messages, CancellationToken cancellationToken)
+    public static async Task<IndexedText?> MatchAsync(IFullTextSearch? fullText, IFuzzyTextSearch? fuzzyText, SearchKey key, IReadOnlyList<MessageSummary> messages, CancellationToken cancellationToken)
     {
         if (fullText is null)
         {
             return null;
         }
-        var keys = new List<TextKey>();
-        Collect(key, keys);
-        if (keys.Count == 0)
-        {
-            return new IndexedText([]);
-        }
-        var distinct = keys.Distinct().ToList();
+        var exactKeys = new List<TextKey>();
+        var fuzzyKeys = new List<TextKey>();
+        Collect(key, underFuzzy: false, exactKeys, fuzzyText is null ? exactKeys : fuzzyKeys);
         var scope = messages.Select(m => new DocumentVersion(m.DocumentId, m.Version)).ToList();
-        var results = await fullText.MatchAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
-        return new IndexedText(distinct.Zip(results).ToDictionary(p => p.First, p => p.Second));
+
+        var exact = new Dictionary<TextKey, IReadOnlySet<DocumentVersion>>();
+        if (exactKeys.Count > 0)
+        {
+            var distinct = exactKeys.Distinct().ToList();
+            var results = await fullText.MatchAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
+            exact = distinct.Zip(results).ToDictionary(p => p.First, p => p.Second);
+        }
+        var approximate = new Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>>();
+        if (fuzzyKeys.Count > 0)
+        {
+            var distinct = fuzzyKeys.Distinct().ToList();
+            var results = await fuzzyText!.MatchFuzzyAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
+            approximate = distinct.Zip(results).ToDictionary(p => p.First, p => p.Second);
+        }
+        return new IndexedText(exact, approximate);
     }
 
-    public bool Matches(TextKey key, MessageSummary message) =>
-        matches.TryGetValue(key, out var set) && set.Contains(new DocumentVersion(message.DocumentId, message.Version));
+    /// <summary>Whether the message matches the key, exactly or (under FUZZY, <paramref name="isFuzzy"/>) approximately.</summary>
+    public bool Matches(TextKey key, bool isFuzzy, MessageSummary message) => isFuzzy && fuzzy.TryGetValue(key, out var scored)
+        ? scored.ContainsKey(Version(message))
+        : matches.TryGetValue(key, out var set) && set.Contains(Version(message));
 
-    private static void Collect(SearchKey key, List<TextKey> keys)
+    /// <summary>RFC 6203 §4: how well the message matches the key under FUZZY, from 0 (not at all) to 1.</summary>
+    public double Relevance(TextKey key, MessageSummary message) => fuzzy.TryGetValue(key, out var scored)
+        ? scored.GetValueOrDefault(Version(message))
+        : Matches(key, isFuzzy: false, message) ? 1 : 0;
+
+    private static DocumentVersion Version(MessageSummary message) => new(message.DocumentId, message.Version);
+
+    private static void Collect(SearchKey key, bool underFuzzy, List<TextKey> exact, List<TextKey> fuzzy)
     {
         switch (key)
         {
             case TextKey text:
-                keys.Add(text);
+                (underFuzzy ? fuzzy : exact).Add(text);
                 break;
             case AndKey and:
                 foreach (var inner in and.Keys)
                 {
-                    Collect(inner, keys);
+                    Collect(inner, underFuzzy, exact, fuzzy);
                 }
                 break;
             case OrKey or:
-                Collect(or.Left, keys);
-                Collect(or.Right, keys);
+                Collect(or.Left, underFuzzy, exact, fuzzy);
+                Collect(or.Right, underFuzzy, exact, fuzzy);
                 break;
             case NotKey not:
-                Collect(not.Key, keys);
+                Collect(not.Key, underFuzzy, exact, fuzzy);
                 break;
-            case FuzzyKey fuzzy:
-                Collect(fuzzy.Key, keys);
+            case FuzzyKey inner:
+                Collect(inner.Key, underFuzzy: true, exact, fuzzy);
                 break;
         }
     }

@@ -25,7 +25,8 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
             return text;
         }
 
-        async Task<bool> Match(SearchKey k)
+        // RFC 6203 §3: under FUZZY text keys match approximately; the other keys stay exact.
+        async Task<bool> Match(SearchKey k, bool fuzzy)
         {
             switch (k)
             {
@@ -34,18 +35,18 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
                 case AndKey and:
                     foreach (var inner in and.Keys)
                     {
-                        if (!await Match(inner))
+                        if (!await Match(inner, fuzzy))
                         {
                             return false;
                         }
                     }
                     return true;
                 case OrKey or:
-                    return await Match(or.Left) || await Match(or.Right);
+                    return await Match(or.Left, fuzzy) || await Match(or.Right, fuzzy);
                 case NotKey not:
-                    return !await Match(not.Key);
-                case FuzzyKey fuzzy:
-                    return await Match(fuzzy.Key);
+                    return !await Match(not.Key, fuzzy);
+                case FuzzyKey inner:
+                    return await Match(inner.Key, fuzzy: true);
                 case SequenceKey sequence when sequence.Set.IsSavedResult:
                     return savedResult.Contains(message.Uid);
                 case SequenceKey sequence:
@@ -68,7 +69,7 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
                     // zone decides the day. No save date is kept apart yet: it is the internal date.
                     return Compare(DateOnly.FromDateTime(message.InternalDate.DateTime), date);
                 case TextKey textKey when indexed is not null:
-                    return indexed.Matches(textKey, message);
+                    return indexed.Matches(textKey, fuzzy, message);
                 case TextKey textKey:
                     return await Text() is { } loaded && MatchesText(loaded, textKey);
                 default:
@@ -76,7 +77,7 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
             }
         }
 
-        return await Match(key);
+        return await Match(key, fuzzy: false);
     }
 
     private static bool Compare(DateOnly day, DateKey key) => key.Comparison switch

@@ -22,7 +22,7 @@ internal static class SearchHandler
         }
 
         var view = session.Selected!;
-        var matches = await MatchAsync(session, search.Key, cancellationToken);
+        var (matches, relevancy) = await SearchAsync(session, view.Messages, view.SavedSearch, search.Key, cancellationToken);
         var results = matches.Select(m => search.Uid ? m.Message.Uid : (uint)m.Number).ToList();
 
         // RFC 9051 §6.4.4: under IMAP4rev2 a SEARCH without RETURN answers as RETURN (ALL).
@@ -37,7 +37,8 @@ internal static class SearchHandler
         }
         else if (options.Value != SearchReturnOptions.Save)
         {
-            WriteEsearch(session.Writer, command.Tag, search.Uid, options.Value, results);
+            EsearchResponseWriter.Write(session.Writer, command.Tag, search.Uid, options.Value, results,
+                relevancy: options.Value.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Message)).ToList() : null);
         }
         return Completion.Ok($"{command.Name} completed");
     }
@@ -46,13 +47,17 @@ internal static class SearchHandler
     /// The selected mailbox's messages that match <paramref name="key"/>, in mailbox order, with
     /// their sequence numbers: what SEARCH, SORT and THREAD (RFC 5256 §3) all start from.
     /// </summary>
-    public static Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken) =>
-        MatchAsync(session, session.Selected!.Messages, session.Selected.SavedSearch, key, cancellationToken);
+    public static async Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken) =>
+        (await SearchAsync(session, session.Selected!.Messages, session.Selected.SavedSearch, key, cancellationToken)).Matches;
 
-    /// <summary>The messages of any mailbox (in its order) that match <paramref name="key"/>; ESEARCH IN (RFC 7377) uses it.</summary>
-    public static async Task<List<(int Number, MessageSummary Message)>> MatchAsync(ImapSession session, IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The messages of any mailbox (in its order) that match <paramref name="key"/>, and their
+    /// RFC 6203 relevancy scores; ESEARCH IN (RFC 7377) uses it for mailboxes not selected.
+    /// </summary>
+    public static async Task<(List<(int Number, MessageSummary Message)> Matches, Relevancy Relevancy)> SearchAsync(ImapSession session,
+        IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
     {
-        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, key, messages, cancellationToken);
+        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, session.Backend.FuzzyText, key, messages, cancellationToken);
         var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
             async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
         var matches = new List<(int Number, MessageSummary Message)>();
@@ -63,7 +68,7 @@ internal static class SearchHandler
                 matches.Add((i + 1, messages[i]));
             }
         }
-        return matches;
+        return (matches, new Relevancy(key, indexed));
     }
 
     /// <summary>
@@ -87,53 +92,5 @@ internal static class SearchHandler
             saved.Add(uids.Max());
         }
         return saved;
-    }
-
-    /// <summary>
-    /// RFC 4731 §3.1: <c>* ESEARCH (TAG "t") [UID] MIN m MAX n COUNT c ALL set</c>; RETURN () means
-    /// ALL. With a mailbox, RFC 7377 §2.1's correlators: <c>(TAG "t" MAILBOX "m" UIDVALIDITY v)</c>.
-    /// </summary>
-    public static void WriteEsearch(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, List<uint> results, Core.Mailboxes.Mailbox? mailbox = null)
-    {
-        if ((options & ~SearchReturnOptions.Save) == SearchReturnOptions.None)
-        {
-            options |= SearchReturnOptions.All;
-        }
-        writer.BeginUntagged();
-        writer.WriteRaw("ESEARCH (TAG "u8);
-        writer.WriteString(tag);
-        if (mailbox is not null)
-        {
-            writer.WriteRaw(" MAILBOX "u8);
-            writer.WriteMailbox(mailbox.Name);
-            writer.WriteRaw(" UIDVALIDITY "u8);
-            writer.WriteNumber(mailbox.UidValidity);
-        }
-        writer.CloseList();
-        if (uid)
-        {
-            writer.WriteRaw(" UID"u8);
-        }
-        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Min))
-        {
-            writer.WriteRaw(" MIN "u8);
-            writer.WriteNumber(results.Min());
-        }
-        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Max))
-        {
-            writer.WriteRaw(" MAX "u8);
-            writer.WriteNumber(results.Max());
-        }
-        if (options.HasFlag(SearchReturnOptions.Count))
-        {
-            writer.WriteRaw(" COUNT "u8);
-            writer.WriteNumber(results.Count);
-        }
-        if (results.Count > 0 && options.HasFlag(SearchReturnOptions.All))
-        {
-            writer.WriteRaw(" ALL "u8);
-            writer.WriteAtom(SequenceSet.Format(results));
-        }
-        writer.WriteCrlf();
     }
 }

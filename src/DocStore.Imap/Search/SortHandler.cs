@@ -17,17 +17,13 @@ internal static class SortHandler
         {
             return responseCode is null ? Completion.Bad(error) : Completion.No(error, responseCode);
         }
-        if (sort.Criteria.Any(c => c.Field == SortField.Relevancy))
-        {
-            // RFC 6203 §4: RELEVANCY belongs to SEARCH=FUZZY, which this server does not advertise.
-            return Completion.Bad("Sort key RELEVANCY needs SEARCH=FUZZY, which this server does not offer");
-        }
 
-        var matches = await SearchHandler.MatchAsync(session, sort.Key, cancellationToken);
-        var messages = sort.Criteria.All(c => c.Field is SortField.Arrival or SortField.Size)
+        var view = session.Selected!;
+        var (matches, relevancy) = await SearchHandler.SearchAsync(session, view.Messages, view.SavedSearch, sort.Key, cancellationToken);
+        var messages = sort.Criteria.All(c => c.Field is SortField.Arrival or SortField.Size or SortField.Relevancy)
             ? matches.Select(m => SortableMessage.Bare(m.Number, m.Message)).ToList()
             : await SortableMessage.LoadAsync(session, matches, cancellationToken);
-        messages.Sort(new SortOrder(sort.Criteria));
+        messages.Sort(new SortOrder(sort.Criteria, relevancy));
 
         var numbers = messages.Select(m => sort.Uid ? m.Summary.Uid : (uint)m.Number);
         session.Writer.WriteUntagged(messages.Count == 0 ? "SORT" : "SORT " + string.Join(' ', numbers));
@@ -35,8 +31,11 @@ internal static class SortHandler
     }
 }
 
-/// <summary>RFC 5256 §3: the criteria in priority order, each optionally REVERSE, then the sequence number.</summary>
-internal sealed class SortOrder(IReadOnlyList<SortCriterion> criteria) : IComparer<SortableMessage>
+/// <summary>
+/// RFC 5256 §3: the criteria in priority order, each optionally REVERSE, then the sequence number.
+/// RFC 6203 §6: RELEVANCY puts the highest score first.
+/// </summary>
+internal sealed class SortOrder(IReadOnlyList<SortCriterion> criteria, Relevancy relevancy) : IComparer<SortableMessage>
 {
     public int Compare(SortableMessage? x, SortableMessage? y)
     {
@@ -53,6 +52,7 @@ internal sealed class SortOrder(IReadOnlyList<SortCriterion> criteria) : ICompar
                 SortField.To => string.CompareOrdinal(x!.To, y!.To),
                 SortField.DisplayFrom => string.CompareOrdinal(x!.DisplayFrom, y!.DisplayFrom),
                 SortField.DisplayTo => string.CompareOrdinal(x!.DisplayTo, y!.DisplayTo),
+                SortField.Relevancy => relevancy.Score(y!.Summary).CompareTo(relevancy.Score(x!.Summary)),
                 _ => 0,
             };
             if (order != 0)

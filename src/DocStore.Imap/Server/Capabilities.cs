@@ -11,8 +11,9 @@ internal static class Capabilities
     public static string Before(bool tls, bool plaintextAllowed) =>
         Base + (tls ? "" : " STARTTLS") + (plaintextAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
 
-    public static string After(ImapOptions options) =>
+    /// <summary>After sign-in; <paramref name="fuzzy"/>: SEARCH=FUZZY (RFC 6203) needs the full-text index's fuzzy search.</summary>
+    public static string After(ImapOptions options, bool fuzzy) =>
         $"{Base} ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE REPLACE MULTIAPPEND CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS " +
-        $"ESEARCH SEARCHRES WITHIN MULTISEARCH SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES BINARY STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit} " +
+        $"ESEARCH SEARCHRES WITHIN MULTISEARCH SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES {(fuzzy ? "SEARCH=FUZZY " : "")}BINARY STATUS=SIZE OBJECTID APPENDLIMIT={options.AppendLimit} " +
         "ACL RIGHTS=texk LIST-MYRIGHTS QUOTA QUOTA=RES-STORAGE QUOTASET";
 }

@@ -85,7 +85,7 @@ public sealed partial class ImapSession : IAsyncDisposable
 
     internal string CapabilityList => State == SessionState.NotAuthenticated
         ? Capabilities.Before(Connection.IsTls, PlaintextAuthAllowed)
-        : Capabilities.After(options);
+        : Capabilities.After(options, fuzzy: Backend.FuzzyText is not null && Backend.FullText is not null);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace DocStore.Search.Indexing;
 internal static class SearchDocuments
 {
     /// <summary>Bump when the fields change: an index of another format is rebuilt.</summary>
-    public const string Format = "3";
+    public const string Format = "4";
 
     public const string KeyField = "key";
     private const string KeyValues = "k";
@@ -26,6 +26,8 @@ internal static class SearchDocuments
     private const string HeadersTextField = "headerstext";
     private const string HeaderNamesField = "hn";
     private const string HeaderPrefix = "h.";
+    private const string HeaderWordsField = "headerwords";
+    private const string HeaderWordsPrefix = "hw.";
 
     public static long KeyOf(DocumentVersion version) => (version.DocumentId << 20) | (uint)version.Version;
 
@@ -56,10 +58,20 @@ internal static class SearchDocuments
         {
             document.Add(new StringField(BodyWordsField, word, Field.Store.NO));
         }
+        var headerWords = new HashSet<string>(StringComparer.Ordinal);
         foreach (var group in text.Headers.GroupBy(h => h.Name.ToLowerInvariant(), StringComparer.Ordinal))
         {
             document.Add(new StringField(HeaderNamesField, group.Key, Field.Store.NO));
             document.Add(new Field(HeaderPrefix + group.Key, new Trigrams.Stream(group.Select(h => h.Value).ToList()), Trigrams.FieldType));
+            foreach (var word in Trigrams.Words(Trigrams.Fold(string.Join('\n', group.Select(h => h.Value)))))
+            {
+                document.Add(new StringField(HeaderWordsPrefix + group.Key, word, Field.Store.NO));
+                headerWords.Add(word);
+            }
+        }
+        foreach (var word in headerWords)
+        {
+            document.Add(new StringField(HeaderWordsField, word, Field.Store.NO));
         }
         return document;
     }
@@ -80,6 +92,17 @@ internal static class SearchDocuments
             _ => new([body, Distinct(HeadersField, HeadersTextField, criterion.Value, null)]),
         };
     }
+
+    /// <summary>
+    /// The whole-word fields a criterion's words are looked up in for SEARCH=FUZZY
+    /// (<see cref="FuzzyQueries"/>): the header field's words, the body's, or both for TEXT.
+    /// </summary>
+    public static IReadOnlyList<string> WordFieldsOf(TextCriterion criterion) => criterion.Scope switch
+    {
+        TextScope.Header => [HeaderWordsPrefix + criterion.HeaderName!.ToLowerInvariant()],
+        TextScope.Body => [BodyWordsField],
+        _ => [HeaderWordsField, BodyWordsField],
+    };
 
     // A needle of one or two code points begins some trigram exactly where it occurs (every code
     // point begins one), and one of three is a trigram: the trigram field alone is exact. A longer

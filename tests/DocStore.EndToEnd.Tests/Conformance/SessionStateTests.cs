@@ -22,7 +22,7 @@ public sealed class SessionStateTests : IClassFixture<FreshServer>
 
         var advertised = capability.Split(' ').Skip(2).ToHashSet(StringComparer.Ordinal);
         string[] claimed = ["IMAP4rev1", "IMAP4rev2", "SASL-IR", "LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE",
-            "CHILDREN", "SPECIAL-USE", "ESEARCH", "SEARCHRES", "WITHIN", "MULTISEARCH", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "STATUS=SIZE", "OBJECTID", "APPENDLIMIT=67108864"];
+            "CHILDREN", "SPECIAL-USE", "ESEARCH", "SEARCHRES", "WITHIN", "MULTISEARCH", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "SEARCH=FUZZY", "STATUS=SIZE", "OBJECTID", "APPENDLIMIT=67108864"];
         Assert.StartsWith("* CAPABILITY ", capability, StringComparison.Ordinal);
         Assert.All(claimed, c => Assert.Contains(c, advertised));
         Assert.DoesNotContain("STARTTLS", advertised);

@@ -15,6 +15,7 @@ public sealed class EsearchCommandTests
     [InlineData("a ESEARCH IN (mailboxes inbox) RETURN () CHARSET UTF-8 TEXT x\r\n", "Mailboxes[INBOX]", SearchReturnOptions.All, "TEXT \"x\"")]
     [InlineData("a ESEARCH IN (mailboxes \"&AMQ-rger\") ALL\r\n", "Mailboxes[Ärger]", SearchReturnOptions.All, "ALL")]
     [InlineData("a ESEARCH RETURN (SAVE) $\r\n", "Selected", SearchReturnOptions.Save, "$")]
+    [InlineData("a ESEARCH IN (personal) RETURN (RELEVANCY ALL) FUZZY TEXT helo\r\n", "Personal", SearchReturnOptions.Relevancy | SearchReturnOptions.All, "FUZZY TEXT \"helo\"")]
     public void Esearch_reads_sources_return_options_and_keys(string wire, string sources, SearchReturnOptions options, string keys)
     {
         Assert.True(EsearchCommand.TryParse(ParserHarness.ParseOne(wire), utf8Accept: false, out var search, out var error, out _), error);
@@ -32,6 +33,7 @@ public sealed class EsearchCommandTests
     [InlineData("a ESEARCH IN (personal) RETURN (BEST) ALL\r\n", "Unknown SEARCH return option", null)]
     [InlineData("a ESEARCH IN (personal) CHARSET KOI8-R ALL\r\n", "Unsupported charset; use UTF-8", "BADCHARSET (UTF-8 US-ASCII)")]
     [InlineData("a ESEARCH IN (personal)\r\n", "Missing search key", null)]
+    [InlineData("a ESEARCH IN (personal) RETURN (RELEVANCY) TEXT helo\r\n", "RETURN (RELEVANCY) needs a FUZZY search key", null)]
     public void Esearch_refuses_malformed_input_with_a_reason(string wire, string reason, string? code)
     {
         Assert.False(EsearchCommand.TryParse(ParserHarness.ParseOne(wire), utf8Accept: false, out _, out var error, out var responseCode));

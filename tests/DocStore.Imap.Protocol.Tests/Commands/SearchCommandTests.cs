@@ -30,6 +30,10 @@ public sealed class SearchCommandTests
     [InlineData("a SEARCH MODSEQ \"/FLAGS/$MDNSent\" PRIV 1\r\n", "MODSEQ \"/flags/$MDNSent\" priv 1")]
     [InlineData("a SEARCH EMAILID M6d99ac3275bb4e THREADID T_6-4\r\n", "(EMAILID M6d99ac3275bb4e THREADID T_6-4)")]
     [InlineData("a SEARCH FUZZY SUBJECT \"balcony\"\r\n", "FUZZY SUBJECT \"balcony\"")]
+    [InlineData("a SEARCH FUZZY (SUBJECT \"IMAP break\")\r\n", "FUZZY SUBJECT \"IMAP break\"")]
+    [InlineData("a SEARCH FUZZY SUBJECT work FROM user@example.com\r\n", "(FUZZY SUBJECT \"work\" FROM \"user@example.com\")")]
+    [InlineData("a SEARCH fuzzy (FROM \"Dave\" SINCE 21-Jan-2009 BEFORE 24-Jan-2009)\r\n", "FUZZY (FROM \"Dave\" SINCE 21-Jan-2009 BEFORE 24-Jan-2009)")]
+    [InlineData("a SEARCH NOT FUZZY OR BODY x SEEN\r\n", "NOT FUZZY OR BODY \"x\" SEEN")]
     [InlineData("a SEARCH ((((SEEN))))\r\n", "SEEN")]
     public void Search_keys_parse_into_the_storage_neutral_tree(string wire, string canonical)
     {
@@ -59,6 +63,8 @@ public sealed class SearchCommandTests
     [InlineData("a SEARCH RETURN (COUNT ALL SAVE) ALL\r\n", SearchReturnOptions.Count | SearchReturnOptions.All | SearchReturnOptions.Save)]
     [InlineData("a SEARCH RETURN (SAVE) CHARSET UTF-8 ALL\r\n", SearchReturnOptions.Save)]
     [InlineData("a SEARCH RETURN (RELEVANCY ALL) FUZZY TEXT x\r\n", SearchReturnOptions.Relevancy | SearchReturnOptions.All)]
+    [InlineData("a SEARCH RETURN (relevancy) OR SEEN FUZZY BODY helo\r\n", SearchReturnOptions.Relevancy)]
+    [InlineData("a SEARCH RETURN (COUNT RELEVANCY SAVE) NOT FUZZY TEXT x\r\n", SearchReturnOptions.Count | SearchReturnOptions.Relevancy | SearchReturnOptions.Save)]
     public void Return_options_select_an_esearch_answer(string wire, SearchReturnOptions options)
     {
         Assert.True(SearchCommand.TryParse(ParserHarness.ParseOne(wire), out var search, out var error, out _), error);
@@ -112,6 +118,11 @@ public sealed class SearchCommandTests
     [InlineData("a SEARCH NOT\r\n", "Missing search key")]
     [InlineData("a SEARCH OR SEEN\r\n", "Missing search key")]
     [InlineData("a SEARCH FUZZY\r\n", "Missing search key")]
+    [InlineData("a SEARCH FUZZY RELEVANCY\r\n", "Unknown search key RELEVANCY")]
+    [InlineData("a SEARCH FUZZY SUBJECT\r\n", "SUBJECT takes a string")]
+    [InlineData("a SEARCH RETURN (RELEVANCY ALL) TEXT \"Helo\"\r\n", "RETURN (RELEVANCY) needs a FUZZY search key")]
+    [InlineData("a SEARCH RETURN (RELEVANCY) FUZZY\r\n", "Missing search key")]
+    [InlineData("a SEARCH RETURN RELEVANCY FUZZY TEXT x\r\n", "RETURN takes a list of options")]
     [InlineData("a SEARCH MODSEQ\r\n", "Expected MODSEQ [\"/flags/flag\" priv|shared|all] mod-sequence")]
     [InlineData("a SEARCH MODSEQ \"/flags/\\\\seen\" 5\r\n", "Expected MODSEQ [\"/flags/flag\" priv|shared|all] mod-sequence")]
     [InlineData("a SEARCH MODSEQ \"/annotations/x\" all 5\r\n", "Expected MODSEQ [\"/flags/flag\" priv|shared|all] mod-sequence")]

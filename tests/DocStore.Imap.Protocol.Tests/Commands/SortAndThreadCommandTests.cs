@@ -9,6 +9,7 @@ public sealed class SortAndThreadCommandTests
     [InlineData("a UID SORT (REVERSE DATE arrival) us-ascii ALL\r\n", true, "-Date Arrival", "US-ASCII", "ALL")]
     [InlineData("a SORT (CC FROM SIZE TO DISPLAYFROM reverse DISPLAYTO) \"UTF-8\" UNDELETED SUBJECT x\r\n", false, "Cc From Size To DisplayFrom -DisplayTo", "UTF-8", "(UNDELETED SUBJECT \"x\")")]
     [InlineData("a SORT (REVERSE RELEVANCY) UTF-8 FUZZY TEXT x\r\n", false, "-Relevancy", "UTF-8", "FUZZY TEXT \"x\"")]
+    [InlineData("a UID SORT (relevancy DATE) UTF-8 UNSEEN FUZZY SUBJECT \"Helo\"\r\n", true, "Relevancy Date", "UTF-8", "(UNSEEN FUZZY SUBJECT \"Helo\")")]
     public void Sort_reads_criteria_charset_and_keys(string wire, bool uid, string criteria, string charset, string keys)
     {
         Assert.True(SortCommand.TryParse(ParserHarness.ParseOne(wire), out var sort, out var error, out _), error);
@@ -25,6 +26,8 @@ public sealed class SortAndThreadCommandTests
     [InlineData("a SORT (DATE) ALL\r\n", "Unsupported charset; use UTF-8", "BADCHARSET (UTF-8 US-ASCII)")]
     [InlineData("a SORT (DATE) UTF-8\r\n", "Missing search key", null)]
     [InlineData("a SORT (DATE)\r\n", "Expected a charset", null)]
+    [InlineData("a SORT (RELEVANCY) UTF-8 SUBJECT \"Helo\"\r\n", "Sort key RELEVANCY needs a FUZZY search key", null)]
+    [InlineData("a SORT (DATE REVERSE RELEVANCY) UTF-8 ALL\r\n", "Sort key RELEVANCY needs a FUZZY search key", null)]
     public void Sort_refuses_malformed_input_with_a_reason(string wire, string reason, string? code)
     {
         Assert.False(SortCommand.TryParse(ParserHarness.ParseOne(wire), out _, out var error, out var responseCode));

@@ -126,7 +126,7 @@ public sealed class ThreadingTests
             list.Add(new SortCriterion(Enum.Parse<SortField>(name, ignoreCase: true), reverse));
         }
 
-        messages.Sort(new SortOrder(list));
+        messages.Sort(new SortOrder(list, new Relevancy(AllKey.Instance, indexed: null)));
 
         Assert.Equal(expected, string.Join(' ', messages.Select(m => m.Number)));
     }

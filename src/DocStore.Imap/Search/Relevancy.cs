@@ -1,0 +1,44 @@
+using DocStore.Core.Mailboxes;
+using DocStore.Imap.Protocol.Commands;
+
+namespace DocStore.Imap.Search;
+
+/// <summary>
+/// RFC 6203 §4: a matching message's relevancy score, 1 to 100. The text keys under FUZZY carry
+/// a relevance from 0 to 1 (<see cref="IndexedText.Relevance"/>); a group of keys scores their
+/// mean, OR the better side, and keys under NOT or outside FUZZY do not count. A search whose
+/// FUZZY holds no text key (FUZZY SEEN) matches exactly, and every match scores 100; so does
+/// every match of a search answered by a scan, without the index.
+/// </summary>
+internal sealed class Relevancy(SearchKey key, IndexedText? indexed)
+{
+    public int Score(MessageSummary message)
+    {
+        if (indexed is null || Of(key, underFuzzy: false, message) is not { } relevance)
+        {
+            return 100;
+        }
+        return Math.Clamp((int)Math.Round(100 * relevance, MidpointRounding.AwayFromZero), 1, 100);
+    }
+
+    // Null when the subtree holds no text key under FUZZY.
+    private double? Of(SearchKey k, bool underFuzzy, MessageSummary message)
+    {
+        switch (k)
+        {
+            case TextKey text when underFuzzy:
+                return indexed!.Relevance(text, message);
+            case FuzzyKey fuzzy:
+                return Of(fuzzy.Key, underFuzzy: true, message);
+            case AndKey and:
+                var scores = and.Keys.Select(inner => Of(inner, underFuzzy, message)).OfType<double>().ToList();
+                return scores.Count == 0 ? null : scores.Average();
+            case OrKey or:
+                var left = Of(or.Left, underFuzzy, message);
+                var right = Of(or.Right, underFuzzy, message);
+                return left is null ? right : right is null ? left : Math.Max(left.Value, right.Value);
+            default:
+                return null;
+        }
+    }
+}
