@@ -68,6 +68,7 @@ internal static class ReindexCommand
         Console.WriteLine($"The running server rebuilds its index while it serves (request {job.Id}). Ctrl+C stops watching, not the rebuild.");
 
         var waiting = Stopwatch.StartNew();
+        (long, string)? drawn = null;
         try
         {
             while (true)
@@ -85,7 +86,11 @@ internal static class ReindexCommand
                     continue;
                 }
                 var elapsed = (current.Finished ?? DateTimeOffset.UtcNow) - (current.Started ?? current.RequestedAt);
-                Progress(current.Done, current.Total, elapsed, current.Phase);
+                if (drawn != (current.Done, current.Phase))
+                {
+                    Progress(current.Done, current.Total, elapsed, current.Phase);
+                    drawn = (current.Done, current.Phase);
+                }
                 if (current.Finished is null)
                 {
                     continue;

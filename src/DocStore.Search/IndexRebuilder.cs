@@ -38,7 +38,8 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
         {
             lock (gate)
             {
-                return running is null ? null : running with { Done = Interlocked.Read(ref done), Total = Interlocked.Read(ref total) };
+                var indexed = Interlocked.Read(ref done);
+                return running is null ? null : running with { Done = indexed, Total = Math.Max(indexed, Interlocked.Read(ref total)) };
             }
         }
     }
@@ -58,15 +59,20 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var cleaned = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            RemoveSideFolder();
-            if (await jobs.AbandonAsync(Node, Interrupted, stoppingToken) is > 0 and var abandoned)
+            try
             {
-                logger.LogWarning("{Count} index rebuild(s) of this node were interrupted by a stop; the old index stayed in use", abandoned);
-            }
-            while (!stoppingToken.IsCancellationRequested)
-            {
+                if (!cleaned)
+                {
+                    RemoveSideFolder();
+                    if (await jobs.AbandonAsync(Node, Interrupted, stoppingToken) is > 0 and var abandoned)
+                    {
+                        logger.LogWarning("{Count} index rebuild(s) of this node were interrupted by a stop; the old index stayed in use", abandoned);
+                    }
+                    cleaned = true;
+                }
                 if (await jobs.StartNextAsync(Node, stoppingToken) is { } job)
                 {
                     await RunAsync(job, stoppingToken);
@@ -74,15 +80,15 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
                 }
                 await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-        catch (Exception ex)
-        {
-            // Requests stay queued; the next start marks them failed.
-            logger.LogError(ex, "The index rebuild service failed; rebuild requests are not taken until the server restarts");
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The index rebuild service failed; it looks for requests again in 5 seconds");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
         }
     }
 
@@ -99,9 +105,9 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
         try
         {
             RemoveSideFolder();
+            rebuilt = TextIndex.Open(location.RebuildPath, rebuild: true);
             var mark = await IndexBuild.BarrierAsync(feed, cancellationToken);
             Interlocked.Exchange(ref total, await feed.CountVersionsAsync(cancellationToken));
-            rebuilt = TextIndex.Open(location.RebuildPath, rebuild: true);
             await PhaseAsync(job, IndexRebuildPhases.Indexing, cancellationToken);
             var failed = await IndexBuild.AddAllAsync(rebuilt, feed, logger, () => Interlocked.Increment(ref done), cancellationToken);
             rebuilt.Commit(mark);
@@ -132,6 +138,8 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
                 rebuilt = null;
                 index.ReplaceWith(location.RebuildPath);
             }
+            // Versions filed while the listing ran are counted in it too: the whole is what was indexed.
+            Interlocked.Exchange(ref total, Interlocked.Read(ref done));
             logger.LogInformation("Index rebuild {Id}: {Done} versions indexed, {Failed} parts could not be extracted; the rebuilt index serves from mark {Mark}",
                 job.Id, Interlocked.Read(ref done), failed, index.Mark);
         }
@@ -154,7 +162,8 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
         await reporter;
         try
         {
-            await jobs.ProgressAsync(job.Id, error is null ? IndexRebuildPhases.Done : IndexRebuildPhases.Failed, Interlocked.Read(ref done), Interlocked.Read(ref total), CancellationToken.None);
+            var last = Running!;
+            await jobs.ProgressAsync(job.Id, error is null ? IndexRebuildPhases.Done : IndexRebuildPhases.Failed, last.Done, last.Total, CancellationToken.None);
             await jobs.FinishAsync(job.Id, error, CancellationToken.None);
         }
         finally

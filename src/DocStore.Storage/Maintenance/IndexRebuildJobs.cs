@@ -32,7 +32,7 @@ public sealed class IndexRebuildJobs(NpgsqlDataSource dataSource) : IIndexRebuil
          WHERE id = (SELECT id FROM maintenance_job
                       WHERE node = @node AND kind = '{Kind}' AND started_at IS NULL AND finished_at IS NULL
                       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING {Columns}
+        RETURNING {Columns}, false AS Created
         """;
 
     public async Task<(bool Created, IndexRebuild Job)> RequestAsync(string node, string requestedBy, CancellationToken cancellationToken)
