@@ -90,6 +90,8 @@ public sealed class IndexRebuildTests(TestDatabase database) : IClassFixture<Tes
         Assert.True(rebuild.GetProperty("done").GetInt64() >= seeded, rebuild.ToString());
         Assert.Equal(rebuild.GetProperty("total").GetInt64(), rebuild.GetProperty("done").GetInt64());
         Assert.False(Directory.Exists(Path.Combine(directory.Path, "index.rebuild")));
+        Assert.Contains($"Index rebuild {rebuild.GetProperty("id").GetInt64()}: ", server.Output, StringComparison.Ordinal);
+        Assert.Contains("the rebuilt index serves from mark", server.Output, StringComparison.Ordinal);
 
         // Every message is found: by SEARCH, and by the index itself once the indexer is level.
         await inbox.CheckAsync();
