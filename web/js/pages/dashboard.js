@@ -80,7 +80,9 @@ function draw(body, system, activity, index, refresh, messages) {
           h('thead', {}, h('tr', {}, ['Time', 'Level', 'Source', 'Message'].map((c) => h('th', { scope: 'col', text: c })))),
           h('tbody', {}, system.recentProblems.map((p) => h('tr', {},
             h('td', { text: when(p.at) }), h('td', { text: p.level }), h('td', { text: p.category }), h('td', { text: p.message })))))));
-  const again = focused ? body.querySelector(`#${focused}`) : null;
+  // A button disabled while its job runs hands the focus to the rebuild's status line, which hands it back when the job is done.
+  const wanted = focused === 'index-rebuild' ? 'rebuild-index' : focused;
+  const again = wanted ? body.querySelector(`#${wanted}`) : null;
   if (again && !again.disabled) again.focus();
   else if (focused) body.querySelector('#index-rebuild')?.focus();
 }
