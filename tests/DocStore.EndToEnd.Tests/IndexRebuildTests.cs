@@ -189,6 +189,35 @@ public sealed class IndexRebuildTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(10, found.Count);
     }
 
+    [Fact]
+    public async Task Stopping_DocStore_in_the_middle_of_a_rebuild_cancels_it_and_leaves_the_old_index_in_use()
+    {
+        using var directory = new ScratchDirectory("docstore-e2e-");
+        var server = await DocStoreProcess.StartAsync(directory.Path, Settings);
+        int exitCode;
+        using (var admin = new ConsoleApiClient(server.HttpPort))
+        {
+            await admin.SignInAsync("admin", Password);
+            await using var blocker = await OpenTransactionAsync();
+            await admin.JsonAsync(HttpMethod.Post, "api/system/index/rebuild", expected: HttpStatusCode.Accepted);
+            using var bound = new CancellationTokenSource(Bound);
+            while (!Directory.Exists(Path.Combine(directory.Path, "index.rebuild")))
+            {
+                Assert.False(bound.IsCancellationRequested, $"the rebuild did not start within {Bound}");
+                await Task.Delay(50);
+            }
+            exitCode = await server.TerminateAsync();
+        }
+        var status = await DocStoreProcess.RunAsync(null, ["status", "--data-dir", directory.Path, "--connection-string", database.ConnectionString]);
+
+        Assert.Equal(0, exitCode);
+        Assert.False(Directory.Exists(Path.Combine(directory.Path, "index.rebuild")));
+        Assert.NotNull(TextIndex.Peek(Path.Combine(directory.Path, "index")));
+        Assert.Contains("Index rebuild: the last one failed", status.Output, StringComparison.Ordinal);
+        Assert.Contains("stopped with the server; the old index stayed in use", status.Output, StringComparison.Ordinal);
+        await server.DisposeAsync();
+    }
+
     private static MimeMessage WithPdf(string subject, string pdfWord)
     {
         var builder = new BodyBuilder { TextBody = "The scan is attached." };
