@@ -134,16 +134,17 @@ public sealed class TextIndex : IDisposable
             // Keys become searchable only after the reopen: a search checks the key first and takes
             // the searcher after, so a key it finds is always in its searcher.
             var pending = added.Keys.Where(k => !searchable.ContainsKey(k)).ToList();
-            var gone = replaced;
+            // Keys a replacement dropped stop being searchable before the reopen: a search judges
+            // them directly rather than miss them in the new searcher.
+            foreach (var key in replaced ?? [])
+            {
+                searchable.TryRemove(key, out _);
+            }
             replaced = null;
             searchers.MaybeRefreshBlocking();
             foreach (var key in pending)
             {
                 searchable[key] = 0;
-            }
-            foreach (var key in gone ?? [])
-            {
-                searchable.TryRemove(key, out _);
             }
         }
     }
