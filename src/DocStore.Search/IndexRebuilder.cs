@@ -127,6 +127,7 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
             }
 
             await PhaseAsync(job, IndexRebuildPhases.Swapping, cancellationToken);
+            var paused = System.Diagnostics.Stopwatch.StartNew();
             using (await indexer.PauseAsync(cancellationToken))
             {
                 // Every change up to the live mark is committed (the indexer's barrier passed it),
@@ -138,10 +139,11 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
                 rebuilt = null;
                 index.ReplaceWith(location.RebuildPath);
             }
+            paused.Stop();
             // Versions filed while the listing ran are counted in it too: the whole is what was indexed.
             Interlocked.Exchange(ref total, Interlocked.Read(ref done));
-            logger.LogInformation("Index rebuild {Id}: {Done} versions indexed, {Failed} parts could not be extracted; the rebuilt index serves from mark {Mark}",
-                job.Id, Interlocked.Read(ref done), failed, index.Mark);
+            logger.LogInformation("Index rebuild {Id}: {Done} versions indexed, {Failed} parts could not be extracted; the rebuilt index serves from mark {Mark} (the indexer paused {Pause} ms for the swap)",
+                job.Id, Interlocked.Read(ref done), failed, index.Mark, paused.ElapsedMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
