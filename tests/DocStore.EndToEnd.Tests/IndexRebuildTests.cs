@@ -146,7 +146,7 @@ public sealed class IndexRebuildTests(TestDatabase database) : IClassFixture<Tes
     {
         using var directory = new ScratchDirectory("docstore-e2e-");
         var ports = (DocStoreProcess.FreePort(), DocStoreProcess.FreePort(), DocStoreProcess.FreePort());
-        var first = await DocStoreProcess.StartAsync(directory.Path, Settings, ports);
+        await using var first = await DocStoreProcess.StartAsync(directory.Path, Settings, ports);
         var tag = Guid.NewGuid().ToString("N")[..6];
         using (var client = await SignInAsync(first))
         {
@@ -193,7 +193,7 @@ public sealed class IndexRebuildTests(TestDatabase database) : IClassFixture<Tes
     public async Task Stopping_DocStore_in_the_middle_of_a_rebuild_cancels_it_and_leaves_the_old_index_in_use()
     {
         using var directory = new ScratchDirectory("docstore-e2e-");
-        var server = await DocStoreProcess.StartAsync(directory.Path, Settings);
+        await using var server = await DocStoreProcess.StartAsync(directory.Path, Settings);
         int exitCode;
         using (var admin = new ConsoleApiClient(server.HttpPort))
         {
@@ -215,7 +215,6 @@ public sealed class IndexRebuildTests(TestDatabase database) : IClassFixture<Tes
         Assert.NotNull(TextIndex.Peek(Path.Combine(directory.Path, "index")));
         Assert.Contains("Index rebuild: the last one failed", status.Output, StringComparison.Ordinal);
         Assert.Contains("stopped with the server; the old index stayed in use", status.Output, StringComparison.Ordinal);
-        await server.DisposeAsync();
     }
 
     private static MimeMessage WithPdf(string subject, string pdfWord)
