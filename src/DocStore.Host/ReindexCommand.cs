@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using DocStore.Core.Auditing;
 using DocStore.Core.Search;
 using DocStore.Search;
 using DocStore.Search.Indexing;
+using DocStore.Storage.Auditing;
+using DocStore.Storage.Maintenance;
 using DocStore.Storage.Search;
 using Lucene.Net.Index;
 using Microsoft.Extensions.Logging;
@@ -10,15 +13,20 @@ using Microsoft.Extensions.Logging;
 namespace DocStore.Host;
 
 /// <summary>
-/// <c>docstore reindex</c>: rebuilds the full-text index from PostgreSQL into a new folder with a
-/// progress line, then puts it in place of the old one. The index is derived (DESIGN.md), so this
-/// is always safe. The running server holds the index open, so the rebuild needs it stopped.
+/// <c>docstore reindex</c>: rebuilds the full-text index from PostgreSQL with a progress bar. The
+/// index is derived (DESIGN.md), so this is always safe. With the server running (it holds the
+/// index open) the command asks that server to rebuild while it serves, through a request row in
+/// PostgreSQL (<see cref="IIndexRebuildJobs"/>), and draws the progress the server writes there;
+/// with the server stopped it builds the index itself into a side folder and puts it in place.
 /// </summary>
 internal static class ReindexCommand
 {
+    // A running server looks for requests every second; this long without an answer means it does not take them.
+    private static readonly TimeSpan PickUpBound = TimeSpan.FromSeconds(30);
+
     public static Command Create()
     {
-        var command = new Command("reindex", "Rebuild the full-text index from the database (stop the server first).");
+        var command = new Command("reindex", "Rebuild the full-text index from the database (a running server rebuilds while it serves).");
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var cli = await CliDatabase.OpenAsync(parse, cancellationToken);
@@ -26,81 +34,131 @@ internal static class ReindexCommand
             {
                 return 1;
             }
-            var data = HostSettings.DataDirectoryOf(cli.Configuration);
-            var indexPath = Path.Combine(data, "index");
-            var rebuildPath = Path.Combine(data, "index.rebuild");
-            if (Directory.Exists(indexPath))
-            {
-                using var current = Lucene.Net.Store.FSDirectory.Open(indexPath);
-                if (IndexWriter.IsLocked(current))
-                {
-                    await Console.Error.WriteLineAsync($"docstore: the index in {indexPath} is open in a running DocStore. Stop the server, run docstore reindex, and start it again. (A running server keeps its index current by itself; reindex is for a lost or damaged index.)");
-                    return 1;
-                }
-            }
-            if (Directory.Exists(rebuildPath))
-            {
-                Directory.Delete(rebuildPath, recursive: true);
-            }
-
-            using var logging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error));
-            var logger = logging.CreateLogger("reindex");
-            var feed = new SearchFeed(cli.Database.DataSource);
-            var stopwatch = Stopwatch.StartNew();
-
-            // The same barrier as the indexer's (SearchIndexer): every change up to `mark` is
-            // committed (or never will be) before the versions are listed.
-            var mark = await feed.LastAllocatedSeqAsync(cancellationToken);
-            var clock = await feed.ServerClockAsync(cancellationToken);
-            while (await feed.AnyTransactionStartedBeforeAsync(clock, cancellationToken))
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-
-            var total = await feed.CountVersionsAsync(cancellationToken);
-            long done = 0;
-            long failed = 0;
-            using (var index = TextIndex.Open(rebuildPath, rebuild: true))
-            {
-                using var progress = new Timer(_ => Progress(Interlocked.Read(ref done), total, stopwatch.Elapsed), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
-                DocumentVersion? after = null;
-                while (true)
-                {
-                    var page = await feed.AllVersionsAsync(after, 1000, cancellationToken);
-                    if (page.Count == 0)
-                    {
-                        break;
-                    }
-                    failed += await VersionIndexing.AddAllAsync(index, feed, page, logger, () => Interlocked.Increment(ref done), cancellationToken);
-                    after = page[^1];
-                }
-                index.Commit(mark);
-                await progress.DisposeAsync();
-                Progress(done, total, stopwatch.Elapsed);
-            }
-
-            var old = indexPath + ".old";
-            if (Directory.Exists(indexPath))
-            {
-                Directory.Move(indexPath, old);
-            }
-            Directory.Move(rebuildPath, indexPath);
-            if (Directory.Exists(old))
-            {
-                Directory.Delete(old, recursive: true);
-            }
-            Console.WriteLine();
-            Console.WriteLine($"Indexed {done} versions in {stopwatch.Elapsed.TotalSeconds:F1} s ({done / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):F0}/s); {failed} parts could not be extracted; mark {mark}.");
-            return 0;
+            var location = IndexLocation.InDataDirectory(HostSettings.DataDirectoryOf(cli.Configuration));
+            return IsOpenInServer(location.Path)
+                ? await OnlineAsync(cli, location, cancellationToken)
+                : await OfflineAsync(cli, location, cancellationToken);
         });
         return command;
     }
 
-    private static void Progress(long done, long total, TimeSpan elapsed)
+    private static bool IsOpenInServer(string indexPath)
+    {
+        if (!Directory.Exists(indexPath))
+        {
+            return false;
+        }
+        using var current = Lucene.Net.Store.FSDirectory.Open(indexPath);
+        return IndexWriter.IsLocked(current);
+    }
+
+    private static async Task<int> OnlineAsync(CliDatabase cli, IndexLocation location, CancellationToken cancellationToken)
+    {
+        var jobs = new IndexRebuildJobs(cli.Database.DataSource);
+        var (created, job) = await jobs.RequestAsync(location.Node, $"{Environment.UserName} (docstore reindex)", cancellationToken);
+        if (!created)
+        {
+            await Console.Error.WriteLineAsync($"docstore: a rebuild of this index is already {(job.Started is null ? "queued" : "running")} "
+                + $"(requested by {job.RequestedBy} at {job.RequestedAt:u}; {job.Phase}, {job.Done} of {job.Total} versions). "
+                + "Wait for it to finish: docstore status shows its progress.");
+            return 1;
+        }
+        await new AuditLog(cli.Database.DataSource).RecordAsync(new AuditRecord(new Actor(null, Environment.UserName, null, "docstore-cli"), AuditActions.IndexRebuildRequested,
+            Details: new Dictionary<string, string>(StringComparer.Ordinal) { ["job"] = job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }), cancellationToken);
+        Console.WriteLine($"The running server rebuilds its index while it serves (request {job.Id}). Ctrl+C stops watching, not the rebuild.");
+
+        var waiting = Stopwatch.StartNew();
+        (long, string)? drawn = null;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(250, cancellationToken);
+                var current = await jobs.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"The rebuild request {job.Id} is gone.");
+                if (current.Started is null && current.Finished is null)
+                {
+                    if (waiting.Elapsed > PickUpBound && await jobs.WithdrawAsync(job.Id, "no server took the request", cancellationToken))
+                    {
+                        await Console.Error.WriteLineAsync($"docstore: the server that holds {location.Path} did not take the rebuild request within {PickUpBound.TotalSeconds:F0} s. "
+                            + "Is it an older DocStore, or stuck? Restart it and run docstore reindex again, or stop it and run docstore reindex to rebuild offline.");
+                        return 1;
+                    }
+                    continue;
+                }
+                var elapsed = (current.Finished ?? DateTimeOffset.UtcNow) - (current.Started ?? current.RequestedAt);
+                if (drawn != (current.Done, current.Phase))
+                {
+                    Progress(current.Done, current.Total, elapsed, current.Phase);
+                    drawn = (current.Done, current.Phase);
+                }
+                if (current.Finished is null)
+                {
+                    continue;
+                }
+                Console.WriteLine();
+                if (current.Error is not null)
+                {
+                    await Console.Error.WriteLineAsync($"docstore: the rebuild failed: {current.Error} The server's log has the details.");
+                    return 1;
+                }
+                Console.WriteLine($"Rebuilt {current.Done} versions in {elapsed.TotalSeconds:F1} s ({current.Rate(DateTimeOffset.UtcNow):F0}/s) while the server kept serving; "
+                    + "the rebuilt index is in use.");
+                return 0;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Stopped watching; the server goes on rebuilding (docstore status shows it).");
+            return 130;
+        }
+    }
+
+    private static async Task<int> OfflineAsync(CliDatabase cli, IndexLocation location, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(location.RebuildPath))
+        {
+            Directory.Delete(location.RebuildPath, recursive: true);
+        }
+
+        using var logging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error));
+        var logger = logging.CreateLogger("reindex");
+        var feed = new SearchFeed(cli.Database.DataSource);
+        var stopwatch = Stopwatch.StartNew();
+
+        var mark = await IndexBuild.BarrierAsync(feed, cancellationToken);
+        var total = await feed.CountVersionsAsync(cancellationToken);
+        long done = 0;
+        long failed;
+        using (var index = TextIndex.Open(location.RebuildPath, rebuild: true))
+        {
+            using var progress = new Timer(_ => Progress(Interlocked.Read(ref done), total, stopwatch.Elapsed, null), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+            failed = await IndexBuild.AddAllAsync(index, feed, logger, () => Interlocked.Increment(ref done), cancellationToken);
+            index.Commit(mark);
+            await progress.DisposeAsync();
+            Progress(done, total, stopwatch.Elapsed, null);
+        }
+
+        var old = location.Path + ".old";
+        if (Directory.Exists(location.Path))
+        {
+            Directory.Move(location.Path, old);
+        }
+        Directory.Move(location.RebuildPath, location.Path);
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+        Console.WriteLine();
+        Console.WriteLine($"Indexed {done} versions in {stopwatch.Elapsed.TotalSeconds:F1} s ({done / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):F0}/s); {failed} parts could not be extracted; mark {mark}.");
+        return 0;
+    }
+
+    private static void Progress(long done, long total, TimeSpan elapsed, string? phase)
     {
         const int width = 30;
         var fraction = total == 0 ? 1 : Math.Min(1, (double)done / total);
         var filled = (int)(fraction * width);
-        Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} {fraction:P0} {done / Math.Max(elapsed.TotalSeconds, 0.001):F0}/s ");
+        Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} {fraction:P0} {done / Math.Max(elapsed.TotalSeconds, 0.001):F0}/s {phase} ");
     }
 }

@@ -16,6 +16,7 @@ using DocStore.Storage.Documents;
 using DocStore.Storage.Embedded;
 using DocStore.Storage.Health;
 using DocStore.Storage.Mailboxes;
+using DocStore.Storage.Maintenance;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Search;
 using DocStore.Web;
@@ -85,6 +86,7 @@ internal static class ServeCommand
             ConfigureServices(builder.Services, database, imapOptions);
             builder.Services.AddConsole(dataDirectory);
             builder.Services.AddSingleton<ISearchFeed, SearchFeed>();
+            builder.Services.AddSingleton<IIndexRebuildJobs, IndexRebuildJobs>();
             builder.Services.AddDocStoreSearch(Path.Combine(dataDirectory, "index"), configuration.GetSection("Search").Get<SearchOptions>() ?? new SearchOptions());
             var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
             var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");

@@ -37,6 +37,7 @@ internal static class StatusCommand
             Console.WriteLine($"Collections:   {counts.Collections}");
             Console.WriteLine($"Documents:     {counts.Documents} ({counts.Blobs} blobs, {counts.Bytes:N0} bytes)");
             Console.WriteLine($"Index:         {await SearchStatus.DescribeAsync(cli, cancellationToken)}");
+            Console.WriteLine($"Index rebuild: {await SearchStatus.DescribeRebuildAsync(cli, cancellationToken)}");
 
             var imap = cli.Configuration.GetSection("Imap");
             var http = cli.Configuration.GetSection("Http");

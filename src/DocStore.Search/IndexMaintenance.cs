@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace DocStore.Search;
 
 /// <summary>
-/// The index as the console shows it, and the online check an administrator starts there. The
-/// running server holds the index open, so it is not rebuilt from empty (that is
-/// <c>docstore reindex</c>, with the server stopped); the check instead reads every stored
-/// version from PostgreSQL and extracts and adds each one the index lacks, beside the indexer,
-/// through the same <see cref="TextIndex"/> (which never adds a version twice).
+/// The index as the console shows it, and the two things an administrator starts there. The
+/// check reads every stored version from PostgreSQL and extracts and adds each one the index
+/// lacks, beside the indexer, through the same <see cref="TextIndex"/> (which never adds a
+/// version twice). The rebuild is a request in PostgreSQL that <see cref="IndexRebuilder"/>
+/// carries out; the same request comes from <c>docstore reindex</c> beside a running server.
 /// </summary>
-public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, ISearchFeed feed, TimeProvider time, ILogger<IndexMaintenance> logger)
+public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, IndexRebuilder rebuilder, IIndexRebuildJobs jobs, ISearchFeed feed,
+    TimeProvider time, ILogger<IndexMaintenance> logger)
     : IIndexMaintenance, IDisposable
 {
     private const int PageSize = 500;
@@ -22,8 +23,10 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, ISe
     private long checkedVersions;
     private long added;
 
-    public IndexState State()
+    public async Task<IndexState> StateAsync(CancellationToken cancellationToken)
     {
+        // This node's running rebuild from memory (fresher than its row), any other from PostgreSQL.
+        var rebuild = rebuilder.Running ?? await jobs.LatestAsync(rebuilder.Node, cancellationToken);
         IndexCheck? current;
         lock (gate)
         {
@@ -32,14 +35,25 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, ISe
                 : check;
         }
         var last = indexer.LastSeq;
-        return new IndexState(index.Count, index.Mark, last, Math.Max(0, last - index.Mark), indexer.LastError, current);
+        return new IndexState(index.Count, index.Mark, last, Math.Max(0, last - index.Mark), indexer.LastError, current,
+            rebuild is null ? null : IndexRebuildStatus.Of(rebuild, time.GetUtcNow()));
+    }
+
+    public async Task<(bool Started, IndexRebuildStatus Rebuild)> StartRebuildAsync(string requestedBy, CancellationToken cancellationToken)
+    {
+        var (created, job) = await jobs.RequestAsync(rebuilder.Node, requestedBy, cancellationToken);
+        if (created)
+        {
+            rebuilder.Wake();
+        }
+        return (created, IndexRebuildStatus.Of(rebuilder.Running is { Id: var id } running && id == job.Id ? running : job, time.GetUtcNow()));
     }
 
     public bool StartCheck()
     {
         lock (gate)
         {
-            if (check is { Finished: null })
+            if (check is { Finished: null } || rebuilder.Running is not null)
             {
                 return false;
             }
@@ -70,17 +84,24 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, ISe
                 {
                     if (!index.Contains(version))
                     {
-                        await SearchIndexer.IndexOneAsync(index, feed, version, logger, cancellationToken);
+                        // Never beside a rebuild's swap of the index's content.
+                        using (await indexer.PauseAsync(cancellationToken))
+                        {
+                            await SearchIndexer.IndexOneAsync(index, feed, version, logger, cancellationToken);
+                        }
                         Interlocked.Increment(ref added);
                     }
                     Interlocked.Increment(ref checkedVersions);
                 }
                 after = page[^1];
             }
-            index.Refresh();
-            if (index.Uncommitted > 0)
+            using (await indexer.PauseAsync(cancellationToken))
             {
-                index.Commit(index.Mark);
+                index.Refresh();
+                if (index.Uncommitted > 0)
+                {
+                    index.Commit(index.Mark);
+                }
             }
             logger.LogInformation("Index check: {Checked} versions read, {Added} added to the index", Interlocked.Read(ref checkedVersions), Interlocked.Read(ref added));
         }

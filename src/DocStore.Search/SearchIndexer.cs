@@ -22,6 +22,7 @@ namespace DocStore.Search;
 /// </summary>
 public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptions options, ILogger<SearchIndexer> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim step = new(1, 1);
     private long indexedSinceStart;
     private long failedParts;
     private long lastSeq;
@@ -62,6 +63,17 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         }
     }
 
+    /// <summary>
+    /// Holds the indexer between two of its steps until the returned handle is disposed: an index
+    /// rebuild swaps the content of the index while nothing writes to it (IndexRebuilder).
+    /// Searches go on meanwhile; what the indexer has not reached they judge directly.
+    /// </summary>
+    public async Task<IDisposable> PauseAsync(CancellationToken cancellationToken)
+    {
+        await step.WaitAsync(cancellationToken);
+        return new Resume(step);
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var read = index.Mark;
@@ -69,11 +81,32 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         (long Seq, DateTime Clock)? barrier = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            bool busy;
+            await step.WaitAsync(cancellationToken);
+            try
+            {
+                busy = await StepAsync();
+            }
+            finally
+            {
+                step.Release();
+            }
+            LastError = null;
+            if (!busy)
+            {
+                await Task.Delay(options.PollInterval, cancellationToken);
+            }
+        }
+
+        async Task<bool> StepAsync()
+        {
+            // A rebuild may have replaced the index (and moved its mark) while the indexer waited.
+            read = Math.Max(read, index.Mark);
             var rows = await feed.ChangesAsync(read, long.MaxValue, options.BatchSize, cancellationToken);
             var busy = rows.Count > 0;
             if (busy)
             {
-                await IndexAsync(rows, cancellationToken);
+                await ApplyAsync(index, rows, cancellationToken);
                 seen.UnionWith(rows.Select(r => r.Seq));
                 read = rows[^1].Seq;
             }
@@ -87,6 +120,10 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                     barrier = (last, await feed.ServerClockAsync(cancellationToken));
                 }
             }
+            else if (barrier.Value.Seq <= index.Mark)
+            {
+                barrier = null;
+            }
             else if (!await feed.AnyTransactionStartedBeforeAsync(barrier.Value.Clock, cancellationToken))
             {
                 var upTo = barrier.Value.Seq;
@@ -97,7 +134,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                     {
                         break;
                     }
-                    await IndexAsync(late.Where(r => !seen.Contains(r.Seq)).ToList(), cancellationToken);
+                    await ApplyAsync(index, late.Where(r => !seen.Contains(r.Seq)).ToList(), cancellationToken);
                     after = late[^1].Seq;
                 }
                 index.Commit(upTo);
@@ -111,15 +148,15 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             {
                 index.Commit(index.Mark);
             }
-            LastError = null;
-            if (!busy)
-            {
-                await Task.Delay(options.PollInterval, cancellationToken);
-            }
+            return busy;
         }
     }
 
-    private async Task IndexAsync(IReadOnlyList<DocumentChange> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the versions of the changed documents into <paramref name="target"/> (the live index,
+    /// or a rebuild's): the versions it lacks are extracted and added, a purged document's leave.
+    /// </summary>
+    internal async Task ApplyAsync(TextIndex target, IReadOnlyList<DocumentChange> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -128,22 +165,45 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         var documents = rows.Select(r => r.DocumentId).Distinct().ToList();
         var versions = await feed.VersionsAsync(documents, cancellationToken);
         // A document without versions was purged: its versions leave the index too.
-        index.RemoveDocuments(documents.Except(versions.Select(v => v.DocumentId)).ToHashSet());
+        target.RemoveDocuments(documents.Except(versions.Select(v => v.DocumentId)).ToHashSet());
         // Extraction and Lucene's inversion are CPU work: one worker per core (IndexWriter is thread-safe).
-        foreach (var chunk in versions.Where(v => !index.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
+        foreach (var chunk in versions.Where(v => !target.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
         {
-            Interlocked.Add(ref failedParts, await VersionIndexing.AddAllAsync(index, feed, chunk, logger, () => Interlocked.Increment(ref indexedSinceStart), cancellationToken));
-            if (index.Uncommitted >= options.CommitEvery)
+            var failed = await VersionIndexing.AddAllAsync(target, feed, chunk, logger, target == index ? () => Interlocked.Increment(ref indexedSinceStart) : null, cancellationToken);
+            if (target == index)
             {
-                index.Commit(index.Mark);
+                Interlocked.Add(ref failedParts, failed);
+            }
+            if (target.Uncommitted >= options.CommitEvery)
+            {
+                target.Commit(target.Mark);
             }
         }
-        index.Refresh();
+        target.Refresh();
     }
 
     /// <summary>Reads, extracts and adds one version; a message MimeKit cannot read at all is indexed empty (found by nothing but its presence).</summary>
     public static async Task<int> IndexOneAsync(TextIndex index, ISearchFeed feed, DocumentVersion version, ILogger logger, CancellationToken cancellationToken)
     {
         return await feed.ReadAsync(version, cancellationToken) is { } bytes ? VersionIndexing.Add(index, version, bytes, logger) : 0;
+    }
+
+    public override void Dispose()
+    {
+        step.Dispose();
+        base.Dispose();
+    }
+
+    private sealed class Resume(SemaphoreSlim step) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                step.Release();
+            }
+        }
     }
 }

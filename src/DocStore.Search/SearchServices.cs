@@ -5,16 +5,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DocStore.Search;
 
-/// <summary>Registers the index, its background indexer, the SEARCH seam and the health probe.</summary>
+/// <summary>Registers the index, its background indexer and rebuilder, the SEARCH seam and the health probe.</summary>
 public static class SearchServices
 {
-    /// <summary>The index lives in <paramref name="indexPath"/> (the data folder's <c>index/</c>); an <see cref="ISearchFeed"/> must be registered too.</summary>
+    /// <summary>
+    /// The index lives in <paramref name="indexPath"/> (the data folder's <c>index/</c>); an
+    /// <see cref="ISearchFeed"/> and an <see cref="IIndexRebuildJobs"/> must be registered too.
+    /// </summary>
     public static IServiceCollection AddDocStoreSearch(this IServiceCollection services, string indexPath, SearchOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new IndexLocation(indexPath));
         services.AddSingleton(_ => TextIndex.Open(indexPath));
         services.AddSingleton<SearchIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        services.AddSingleton<IndexRebuilder>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexRebuilder>());
         services.AddSingleton<IFullTextSearch, FullTextSearch>();
         services.AddSingleton<IFuzzyTextSearch, FuzzyTextSearch>();
         services.AddSingleton<IConsoleSearch, ConsoleSearch>();

@@ -116,6 +116,12 @@ public sealed partial class ConsoleFlowTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Check and reindex" }).ClickAsync();
         await Expect(page.Locator("#index-check")).ToContainTextAsync("Last check", new() { Timeout = (float)IndexBound.TotalMilliseconds });
+
+        // The rebuild, from the keyboard: confirmed, followed with a progress line, and its result shown.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rebuild index" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#index-rebuild")).ToContainTextAsync("Last rebuild finished", new() { Timeout = (float)IndexBound.TotalMilliseconds });
+        await Expect(page.Locator("#index-rebuild")).ToContainTextAsync("the rebuilt index is in use");
         await Screenshot(page, "dashboard-index");
 
         Assert.Empty(errors);

@@ -76,7 +76,7 @@ public sealed class SearchTests(FreshServer fixture, Xunit.Abstractions.ITestOut
     }
 
     [Fact]
-    public async Task Reindex_rebuilds_a_lost_index_with_progress_and_status_shows_no_lag()
+    public async Task Reindex_with_the_server_stopped_rebuilds_a_lost_index_with_progress_and_status_shows_no_lag()
     {
         using var directory = new ScratchDirectory("docstore-e2e-");
         var ports = (DocStoreProcess.FreePort(), DocStoreProcess.FreePort(), DocStoreProcess.FreePort());
@@ -87,15 +87,12 @@ public sealed class SearchTests(FreshServer fixture, Xunit.Abstractions.ITestOut
             await client.AuthenticateAsync("admin", password);
             await client.Inbox.AppendAsync(WithPdf("Rebuilt", "Reindexer", "Wiederaufbau"));
         }
-        var refused = await DocStoreProcess.RunAsync(null, "reindex", "--data-dir", directory.Path);
         await first.TerminateAsync();
         Directory.Delete(Path.Combine(directory.Path, "index"), recursive: true);
 
         var (code, output) = await DocStoreProcess.RunAsync(null, "reindex", "--data-dir", directory.Path);
         var status = await DocStoreProcess.RunAsync(null, "status", "--data-dir", directory.Path);
 
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("Stop the server", refused.Output, StringComparison.Ordinal);
         Assert.True(code == 0, output);
         Assert.Contains("Indexed 1 versions", output, StringComparison.Ordinal);
         Assert.Contains("1/1 100", output, StringComparison.Ordinal);

@@ -23,4 +23,5 @@ public static class AuditActions
     public const string PasswordChanged = "user-passwd";
     public const string UserDisabled = "user-disable";
     public const string UserEnabled = "user-enable";
+    public const string IndexRebuildRequested = "index-rebuild";
 }

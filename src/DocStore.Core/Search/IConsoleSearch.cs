@@ -23,8 +23,11 @@ public interface IConsoleSearch
     Task<IReadOnlyDictionary<DocumentVersion, IReadOnlyList<SnippetPart>>> SnippetsAsync(string query, IReadOnlyCollection<DocumentVersion> versions, CancellationToken cancellationToken);
 }
 
-/// <summary>The index as an administrator sees it, and a check of it that runs while the server serves.</summary>
-public sealed record IndexState(long IndexedVersions, long Mark, long LastSeq, long Lag, string? LastError, IndexCheck? Check);
+/// <summary>
+/// The index as an administrator sees it, the last online check of this server, and the last
+/// rebuild of this node's index (running or not).
+/// </summary>
+public sealed record IndexState(long IndexedVersions, long Mark, long LastSeq, long Lag, string? LastError, IndexCheck? Check, IndexRebuildStatus? Rebuild);
 
 /// <summary>
 /// One run of the online index check: every stored version is read from PostgreSQL and any the
@@ -32,11 +35,28 @@ public sealed record IndexState(long IndexedVersions, long Mark, long LastSeq, l
 /// </summary>
 public sealed record IndexCheck(DateTimeOffset Started, DateTimeOffset? Finished, long Total, long Checked, long Added, string? Error);
 
-/// <summary>The index's state and the online check, for the console.</summary>
+/// <summary>A rebuild as the console shows it: <see cref="IndexRebuild"/> with its rate (versions per second).</summary>
+public sealed record IndexRebuildStatus(long Id, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? Started, DateTimeOffset? Finished,
+    string Phase, long Done, long Total, double Rate, string? Error)
+{
+    /// <summary>Queued or running.</summary>
+    public bool Running => Finished is null;
+
+    public static IndexRebuildStatus Of(IndexRebuild job, DateTimeOffset now) =>
+        new(job.Id, job.RequestedBy, job.RequestedAt, job.Started, job.Finished, job.Phase, job.Done, job.Total, job.Rate(now), job.Error);
+}
+
+/// <summary>The index's state, the online check and the online rebuild, for the console.</summary>
 public interface IIndexMaintenance
 {
-    IndexState State();
+    Task<IndexState> StateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Starts a check unless one runs; false when one was already running.</summary>
+    /// <summary>Starts a check unless a check or a rebuild runs; false when one was running.</summary>
     bool StartCheck();
+
+    /// <summary>
+    /// Asks for a rebuild of this node's index while the server serves; false, with the running
+    /// one, when a rebuild is already queued or running.
+    /// </summary>
+    Task<(bool Started, IndexRebuildStatus Rebuild)> StartRebuildAsync(string requestedBy, CancellationToken cancellationToken);
 }

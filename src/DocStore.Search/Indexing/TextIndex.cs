@@ -29,6 +29,7 @@ public sealed class TextIndex : IDisposable
     private readonly Lock commitLock = new();
     private long mark;
     private int uncommitted;
+    private List<long>? replaced;
 
     private TextIndex(LuceneDirectory directory, bool rebuild)
     {
@@ -127,13 +128,52 @@ public sealed class TextIndex : IDisposable
     /// <summary>Makes everything added visible to new searches.</summary>
     public void Refresh()
     {
-        // Keys become searchable only after the reopen: a search checks the key first and takes
-        // the searcher after, so a key it finds is always in its searcher.
-        var pending = added.Keys.Where(k => !searchable.ContainsKey(k)).ToList();
-        searchers.MaybeRefreshBlocking();
-        foreach (var key in pending)
+        // Under the commit lock, so a reopen never shows a replacement half done (ReplaceWith).
+        lock (commitLock)
         {
-            searchable[key] = 0;
+            // Keys become searchable only after the reopen: a search checks the key first and takes
+            // the searcher after, so a key it finds is always in its searcher.
+            var pending = added.Keys.Where(k => !searchable.ContainsKey(k)).ToList();
+            // Keys a replacement dropped stop being searchable before the reopen: a search judges
+            // them directly rather than miss them in the new searcher.
+            foreach (var key in replaced ?? [])
+            {
+                searchable.TryRemove(key, out _);
+            }
+            replaced = null;
+            searchers.MaybeRefreshBlocking();
+            foreach (var key in pending)
+            {
+                searchable[key] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the whole content with the committed index in <paramref name="path"/> (a rebuild
+    /// made beside this one), taking its mark, in one Lucene commit: a crash before it leaves the
+    /// old content and mark. Searches see the old content up to the reopen at the end and the new
+    /// content after it, never a mixture; a version only the old content had is searchable no
+    /// more, so a search judges it directly again (read your writes).
+    /// </summary>
+    public void ReplaceWith(string path)
+    {
+        var (newMark, versions) = ReadCommitted(path) ?? throw new InvalidOperationException($"There is no index in {path} to take.");
+        var keys = versions.Select(SearchDocuments.KeyOf).ToHashSet();
+        using var source = Lucene.Net.Store.FSDirectory.Open(path);
+        lock (commitLock)
+        {
+            writer.DeleteAll();
+            writer.AddIndexes(source);
+            replaced = searchable.Keys.Where(k => !keys.Contains(k)).ToList();
+            added.Clear();
+            foreach (var key in keys)
+            {
+                added[key] = 0;
+            }
+            Interlocked.Exchange(ref uncommitted, 1);
+            Commit(newMark);
+            Refresh();
         }
     }
 

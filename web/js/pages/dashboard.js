@@ -1,25 +1,32 @@
 // The system at a glance: figures, charts, health checks and this node's recent problems.
-// Refreshes every 10 seconds while shown; the sessions chart samples at each refresh.
+// Refreshes every 10 seconds while shown (every second while an index check or rebuild runs);
+// the sessions chart samples at each refresh.
 import { h, clear, bytes, duration, when, notice } from '../dom.js';
 import { get, post } from '../api.js';
 import { barChart, lineChart } from '../charts.js';
 
 const REFRESH_MS = 10_000;
+const PROGRESS_MS = 1_000;
 const samples = [];
 
 export function render(main) {
   const body = h('div', { class: 'dashboard' });
   main.append(body);
   let stopped = false;
+  let soon = null;
+  const messages = {};
 
   async function refresh() {
+    clearTimeout(soon);
     try {
       const [system, activity, index] = await Promise.all([get('/api/system'), get('/api/system/activity?days=30'), get('/api/system/index').catch(() => null)]);
       if (stopped) return;
       const time = new Date().toISOString().slice(11, 19);
       samples.push({ label: time, value: system.imapSessions + system.totals.consoleSessions });
       if (samples.length > 60) samples.shift();
-      draw(body, system, activity, index, refresh);
+      draw(body, system, activity, index, refresh, messages);
+      // A running check or rebuild is followed closely; the rest of the page keeps its pace.
+      if (index && ((index.check && !index.check.finished) || index.rebuild?.running)) soon = setTimeout(refresh, PROGRESS_MS);
     } catch (error) {
       if (!stopped) clear(body).append(notice('error', error.message));
     }
@@ -30,10 +37,13 @@ export function render(main) {
   return () => {
     stopped = true;
     clearInterval(timer);
+    clearTimeout(soon);
   };
 }
 
-function draw(body, system, activity, index, refresh) {
+function draw(body, system, activity, index, refresh, messages) {
+  // Redrawing replaces the nodes: keep the keyboard focus where it was.
+  const focused = body.contains(document.activeElement) ? document.activeElement.id : null;
   const t = system.totals;
   const added = activity.reduce((sum, d) => sum + d.bytes, 0);
   let running = t.blobBytes - added;
@@ -53,7 +63,7 @@ function draw(body, system, activity, index, refresh) {
       card('Users', t.users, `${t.collections} collections`),
       card('Failed sign-ins', t.failedSignInsToday, 'last 24 hours'),
       card('Index lag', system.indexLag ?? '–', index ? `changes behind; ${index.indexedVersions} versions indexed` : 'no search index')),
-    ...(index ? [indexSection(index, refresh)] : []),
+    ...(index ? [indexSection(index, refresh, messages)] : []),
     h('section', { class: 'charts', 'aria-label': 'Charts' },
       figure('Documents filed per day (30 days, UTC)', barChart('Documents filed per day', activity.map((d) => ({ label: d.day, value: d.documents }))), 'chart-filed'),
       figure('Storage (30 days)', lineChart('Stored bytes', storage, bytes), 'chart-storage'),
@@ -70,42 +80,74 @@ function draw(body, system, activity, index, refresh) {
           h('thead', {}, h('tr', {}, ['Time', 'Level', 'Source', 'Message'].map((c) => h('th', { scope: 'col', text: c })))),
           h('tbody', {}, system.recentProblems.map((p) => h('tr', {},
             h('td', { text: when(p.at) }), h('td', { text: p.level }), h('td', { text: p.category }), h('td', { text: p.message })))))));
+  // A button disabled while its job runs hands the focus to the rebuild's status line, which hands it back when the job is done.
+  const wanted = focused === 'index-rebuild' ? 'rebuild-index' : focused;
+  const again = wanted ? body.querySelector(`#${wanted}`) : null;
+  if (again && !again.disabled) again.focus();
+  else if (focused) body.querySelector('#index-rebuild')?.focus();
 }
 
-// The online index check: reads every stored version and indexes any the index lacks.
-function indexSection(index, refresh) {
+// The search index: its state, the online check (adds what the index lacks) and the rebuild
+// (a fresh index from the database, swapped in while the server serves).
+function indexSection(index, refresh, messages) {
   const check = index.check;
-  const running = check && !check.finished;
-  const line = !check
+  const checking = check && !check.finished;
+  const checkLine = messages.check ?? (!check
     ? 'No check since the server started.'
-    : running
+    : checking
       ? `Checking: ${check.checked} of ${check.total} versions read, ${check.added} added.`
-      : `Last check ${when(check.finished)}: ${check.checked} of ${check.total} versions read, ${check.added} added${check.error ? `; failed: ${check.error}` : ''}.`;
-  const status = h('p', { id: 'index-check', role: 'status', text: line });
-  const progress = running ? h('progress', { max: Math.max(check.total, 1), value: check.checked, 'aria-label': 'Index check progress' }) : null;
+      : `Last check ${when(check.finished)}: ${check.checked} of ${check.total} versions read, ${check.added} added${check.error ? `; failed: ${check.error}` : ''}.`);
+  delete messages.check;
+  const rebuild = index.rebuild;
+  const rebuilding = rebuild?.running;
+  const rebuildLine = messages.rebuild ?? rebuildText(rebuild);
+  delete messages.rebuild;
+  const busy = checking || rebuilding;
   return h('section', { 'aria-labelledby': 'index-title' },
     h('h2', { id: 'index-title', text: 'Search index' }),
     h('p', { class: 'hint', text: `Committed up to change ${index.mark} of ${index.lastSeq}; ${index.lag} behind.${index.lastError ? ` Last indexer error: ${index.lastError}` : ''}` }),
-    status, progress,
-    h('button', {
-      type: 'button',
-      id: 'reindex',
-      disabled: running,
-      text: 'Check and reindex',
-      onclick: async () => {
-        try {
-          await post('/api/system/index/check');
-        } catch (error) {
-          status.textContent = error.message;
-        }
-        const poll = setInterval(async () => {
-          const state = await get('/api/system/index').catch(() => null);
-          if (!state?.check || state.check.finished) clearInterval(poll);
+    h('p', { id: 'index-check', role: 'status', text: checkLine }),
+    checking ? h('progress', { max: Math.max(check.total, 1), value: check.checked, 'aria-label': 'Index check progress' }) : null,
+    h('p', { id: 'index-rebuild', role: 'status', tabindex: '-1', text: rebuildLine }),
+    rebuilding ? h('progress', { id: 'index-rebuild-progress', max: Math.max(rebuild.total, 1), value: rebuild.done, 'aria-label': 'Index rebuild progress' }) : null,
+    h('div', { class: 'buttons' },
+      h('button', {
+        type: 'button',
+        id: 'reindex',
+        disabled: busy,
+        text: 'Check and reindex',
+        onclick: async () => {
+          try {
+            await post('/api/system/index/check');
+          } catch (error) {
+            messages.check = error.message;
+          }
           refresh();
-        }, 1000);
-        refresh();
-      },
-    }));
+        },
+      }),
+      h('button', {
+        type: 'button',
+        id: 'rebuild-index',
+        disabled: busy,
+        text: 'Rebuild index',
+        onclick: async () => {
+          if (!confirm('Rebuild the search index of this server from the database? Search keeps working meanwhile; the new index replaces the old one when it is complete.')) return;
+          try {
+            await post('/api/system/index/rebuild');
+          } catch (error) {
+            messages.rebuild = error.message;
+          }
+          refresh();
+        },
+      })));
+}
+
+function rebuildText(rebuild) {
+  if (!rebuild) return 'No rebuild of this index yet.';
+  if (rebuild.running && !rebuild.started) return `Rebuild requested by ${rebuild.requestedBy} ${when(rebuild.requestedAt)}; starting.`;
+  if (rebuild.running) return `Rebuilding (${rebuild.phase}): ${rebuild.done} of ${rebuild.total} versions, ${Math.round(rebuild.rate)}/s, since ${when(rebuild.started)}.`;
+  if (rebuild.error) return `Last rebuild failed ${when(rebuild.finished)}: ${rebuild.error}`;
+  return `Last rebuild finished ${when(rebuild.finished)}: ${rebuild.done} versions at ${Math.round(rebuild.rate)}/s; the rebuilt index is in use.`;
 }
 
 function card(title, value, hint) {
