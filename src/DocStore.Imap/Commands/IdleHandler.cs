@@ -17,13 +17,20 @@ internal static class IdleHandler
         {
             return Completion.Bad(error);
         }
+        // Listen before the continuation: a client may change the mailbox from another connection
+        // as soon as it reads "+", and a signal sent before we listen would be lost (there is no
+        // poll). Then catch up on what changed between the last update check and listening.
+        var signal = NextSignal(session);
         session.Writer.WriteContinuation("idling");
+        if (session.Selected is not null)
+        {
+            await session.ReportChangesAsync(allowExpunge: true, cancellationToken);
+        }
         await session.FlushAsync(cancellationToken);
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(session.Options.IdleTimeout);
         var done = session.ReadIdleDoneAsync(idle.Token);
-        var signal = NextSignal(session);
         while (true)
         {
             var first = await Task.WhenAny(done, signal.WaitAsync(idle.Token));

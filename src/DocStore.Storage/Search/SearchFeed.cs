@@ -11,9 +11,10 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
     // Attachments filed as child documents are not indexed on their own: their text is already in
     // their mail's index entry, and SEARCH only ever answers with mailbox entries. (The mark still
     // moves past their change rows: it follows the transaction barrier, not the rows read.)
+    // A flag change never changes what is indexed: STOREs do not wake the indexer's version lookups.
     private const string SelectChanges = """
         SELECT ch.seq AS Seq, ch.document_id AS DocumentId FROM change ch
-         WHERE ch.seq > @after AND ch.seq <= @upTo AND ch.document_id IS NOT NULL
+         WHERE ch.seq > @after AND ch.seq <= @upTo AND ch.document_id IS NOT NULL AND ch.kind <> 'flags'
            AND NOT EXISTS (SELECT 1 FROM document d WHERE d.id = ch.document_id AND d.parent_document_id IS NOT NULL)
          ORDER BY ch.seq LIMIT @limit
         """;

@@ -95,8 +95,11 @@ public sealed class MultiSessionTests : IClassFixture<FreshServer>
         Assert.Equal(["* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)", "* 3 FETCH (UID 6)"], uids);
     }
 
+    // Pushed, not polled: the idling session hears each change with no command of its own, well
+    // before any poll interval. How fast is the bench's IDLE figure (bench/RESULTS.md), not a
+    // timed assertion here: with the whole suite sharing two cores a one-second bound was flaky.
     [Fact]
-    public async Task An_idle_session_hears_exists_flags_and_expunge_within_a_second()
+    public async Task An_idle_session_hears_exists_flags_and_expunge_without_asking()
     {
         await using var watcher = await ImapSession.SignInAsync(fixture);
         await using var other = await ImapSession.SignInAsync(fixture);
@@ -108,13 +111,13 @@ public sealed class MultiSessionTests : IClassFixture<FreshServer>
         Assert.StartsWith("+ ", await watcher.ReadLineAsync(), StringComparison.Ordinal);
 
         await other.AppendAsync(box, Messages.Plain("pushed"));
-        var exists = await watcher.ReadLineAsync(seconds: 1);
+        var exists = await watcher.ReadLineAsync(seconds: 10);
         await other.OkAsync("STORE 1 +FLAGS.SILENT (\\Flagged)");
-        var flags = await watcher.ReadLineAsync(seconds: 1);
+        var flags = await watcher.ReadLineAsync(seconds: 10);
         await other.OkAsync("STORE 1 +FLAGS.SILENT (\\Deleted)");
-        await watcher.ReadLineAsync(seconds: 1);
+        await watcher.ReadLineAsync(seconds: 10);
         await other.OkAsync("EXPUNGE");
-        var expunge = await watcher.ReadLineAsync(seconds: 1);
+        var expunge = await watcher.ReadLineAsync(seconds: 10);
         await watcher.SendAsync("DONE\r\n");
         var rest = new List<string>();
         do
