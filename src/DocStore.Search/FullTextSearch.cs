@@ -1,11 +1,5 @@
 using DocStore.Core.Search;
-using DocStore.Search.Extraction;
 using DocStore.Search.Indexing;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Index;
-using Lucene.Net.Search;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 
 namespace DocStore.Search;
@@ -20,42 +14,18 @@ public sealed class FullTextSearch(TextIndex index, ISearchFeed feed, ILogger<Fu
 {
     public async Task<IReadOnlyList<IReadOnlySet<DocumentVersion>>> MatchAsync(IReadOnlyList<TextCriterion> criteria, IReadOnlyCollection<DocumentVersion> scope, CancellationToken cancellationToken)
     {
-        var indexed = new HashSet<long>(scope.Count);
-        var pending = new List<DocumentVersion>();
-        foreach (var version in scope)
-        {
-            if (index.IsSearchable(version))
-            {
-                indexed.Add(SearchDocuments.KeyOf(version));
-            }
-            else
-            {
-                pending.Add(version);
-            }
-        }
-
+        var (indexed, pending) = RecentVersions.Split(index, scope);
         var queries = criteria.Select(SearchDocuments.QueryOf).ToList();
         var results = queries.Select(q => index.Match(q, indexed)).ToList();
         if (pending.Count > 0)
         {
-            using var recent = new RAMDirectory();
-            using (var writer = new IndexWriter(recent, new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())))
+            await RecentVersions.SearchAsync(feed, pending, logger, searcher =>
             {
-                foreach (var version in pending.Distinct())
+                for (var i = 0; i < queries.Count; i++)
                 {
-                    if (await feed.ReadAsync(version, cancellationToken) is { } bytes)
-                    {
-                        writer.AddDocument(SearchDocuments.Build(version, MessageTextExtractor.Extract(bytes, logger)));
-                    }
+                    results[i].UnionWith(TextIndex.Collect(searcher, queries[i], null));
                 }
-                writer.Commit();
-            }
-            using var reader = DirectoryReader.Open(recent);
-            var searcher = new IndexSearcher(reader);
-            for (var i = 0; i < queries.Count; i++)
-            {
-                results[i].UnionWith(TextIndex.Collect(searcher, queries[i], null));
-            }
+            }, cancellationToken);
         }
         return results.Select(r => (IReadOnlySet<DocumentVersion>)r.Select(SearchDocuments.VersionOf).ToHashSet()).ToList();
     }

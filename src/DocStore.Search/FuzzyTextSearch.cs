@@ -1,11 +1,5 @@
 using DocStore.Core.Search;
-using DocStore.Search.Extraction;
 using DocStore.Search.Indexing;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Index;
-using Lucene.Net.Search;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 
 namespace DocStore.Search;
@@ -20,46 +14,22 @@ public sealed class FuzzyTextSearch(TextIndex index, ISearchFeed feed, ILogger<F
 {
     public async Task<IReadOnlyList<IReadOnlyDictionary<DocumentVersion, double>>> MatchFuzzyAsync(IReadOnlyList<TextCriterion> criteria, IReadOnlyCollection<DocumentVersion> scope, CancellationToken cancellationToken)
     {
-        var indexed = new HashSet<long>(scope.Count);
-        var pending = new List<DocumentVersion>();
-        foreach (var version in scope)
-        {
-            if (index.IsSearchable(version))
-            {
-                indexed.Add(SearchDocuments.KeyOf(version));
-            }
-            else
-            {
-                pending.Add(version);
-            }
-        }
-
+        var (indexed, pending) = RecentVersions.Split(index, scope);
         var results = indexed.Count == 0
             ? criteria.Select(_ => new Dictionary<long, double>()).ToList()
             : index.WithSearcher(searcher => criteria.Select(c => FuzzyQueries.Match(searcher, c, indexed)).ToList());
         if (pending.Count > 0)
         {
-            using var recent = new RAMDirectory();
-            using (var writer = new IndexWriter(recent, new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())))
+            await RecentVersions.SearchAsync(feed, pending, logger, searcher =>
             {
-                foreach (var version in pending.Distinct())
+                for (var i = 0; i < criteria.Count; i++)
                 {
-                    if (await feed.ReadAsync(version, cancellationToken) is { } bytes)
+                    foreach (var (key, relevance) in FuzzyQueries.Match(searcher, criteria[i], null))
                     {
-                        writer.AddDocument(SearchDocuments.Build(version, MessageTextExtractor.Extract(bytes, logger)));
+                        results[i][key] = relevance;
                     }
                 }
-                writer.Commit();
-            }
-            using var reader = DirectoryReader.Open(recent);
-            var searcher = new IndexSearcher(reader);
-            for (var i = 0; i < criteria.Count; i++)
-            {
-                foreach (var (key, relevance) in FuzzyQueries.Match(searcher, criteria[i], null))
-                {
-                    results[i][key] = relevance;
-                }
-            }
+            }, cancellationToken);
         }
         return results.Select(r => (IReadOnlyDictionary<DocumentVersion, double>)r.ToDictionary(p => SearchDocuments.VersionOf(p.Key), p => p.Value)).ToList();
     }
