@@ -9,7 +9,10 @@ namespace DocStore.LoadGenerator.Imap;
 /// </summary>
 internal sealed class ImapResponseReader(Stream stream)
 {
-    private readonly byte[] buffer = new byte[64 * 1024];
+    // 64 KiB per connection (1,000 idle ones), grown for the rare long line: a SEARCH ALL of
+    // 20,000 UIDs is about 110 KB.
+    private const int MaxLine = 16 * 1024 * 1024;
+    private byte[] buffer = new byte[64 * 1024];
     private readonly StringBuilder text = new();
     private int start;
     private int end;
@@ -94,13 +97,17 @@ internal sealed class ImapResponseReader(Stream stream)
         }
     }
 
-    /// <summary>Moves unread bytes to the front and reads more; a line (literals aside) must fit the buffer.</summary>
+    /// <summary>Moves unread bytes to the front and reads more; a line (literals aside) must fit the buffer, which grows to <see cref="MaxLine"/>.</summary>
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         var unread = end - start;
         if (unread == buffer.Length)
         {
-            throw new InvalidDataException($"The server sent a line longer than {buffer.Length} bytes.");
+            if (buffer.Length >= MaxLine)
+            {
+                throw new InvalidDataException($"The server sent a line longer than {buffer.Length} bytes.");
+            }
+            Array.Resize(ref buffer, buffer.Length * 2);
         }
 
         Buffer.BlockCopy(buffer, start, buffer, 0, unread);
