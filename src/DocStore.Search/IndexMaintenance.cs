@@ -80,19 +80,16 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, Ind
                 {
                     break;
                 }
-                foreach (var version in page)
+                var missing = page.Where(v => !index.Contains(v)).ToList();
+                if (missing.Count > 0)
                 {
-                    if (!index.Contains(version))
+                    // Never beside a rebuild's swap of the index's content; the page's bytes in batched reads.
+                    using (await indexer.PauseAsync(cancellationToken))
                     {
-                        // Never beside a rebuild's swap of the index's content.
-                        using (await indexer.PauseAsync(cancellationToken))
-                        {
-                            await SearchIndexer.IndexOneAsync(index, feed, version, logger, cancellationToken);
-                        }
-                        Interlocked.Increment(ref added);
+                        await VersionIndexing.AddAllAsync(index, feed, missing, logger, () => Interlocked.Increment(ref added), cancellationToken);
                     }
-                    Interlocked.Increment(ref checkedVersions);
                 }
+                Interlocked.Add(ref checkedVersions, page.Count);
                 after = page[^1];
             }
             using (await indexer.PauseAsync(cancellationToken))

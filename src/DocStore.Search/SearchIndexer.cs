@@ -182,12 +182,6 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         target.Refresh();
     }
 
-    /// <summary>Reads, extracts and adds one version; a message MimeKit cannot read at all is indexed empty (found by nothing but its presence).</summary>
-    public static async Task<int> IndexOneAsync(TextIndex index, ISearchFeed feed, DocumentVersion version, ILogger logger, CancellationToken cancellationToken)
-    {
-        return await feed.ReadAsync(version, cancellationToken) is { } bytes ? VersionIndexing.Add(index, version, bytes, logger) : 0;
-    }
-
     public override void Dispose()
     {
         step.Dispose();
