@@ -5,7 +5,11 @@
 #   N=200000 bench/run-search-bench.sh     # the large run
 # Knobs: REPEAT (timed runs per query, 30), MAX_SECONDS (a query stops repeating after this, at
 # least three runs, 120), CONNECTIONS (DocStore's APPEND connections, 2), XAPIAN_SECONDS (time
-# given to doveadm index, 900), DOVECOT=0 (DocStore only), XAPIAN=0 (no fts-xapian instance).
+# given to doveadm index, 900), DOVECOT=0 (DocStore only), XAPIAN=0 (no fts-xapian instance),
+# DOCSTORE_DATA=dir (DocStore's data folder, kept afterwards; when an earlier run filled it with the
+# same N, the APPEND phase is skipped and the run starts from that data: the slow part of the
+# 200,000 run, filling, can then be done once, e.g. ahead of a quiet-machine run; ONLY=fill stops
+# after filling).
 # Writes the raw figures to $work/results.jsonl and a table to bench/search-results.md.
 set -euo pipefail
 
@@ -90,8 +94,10 @@ CONF
 
 # --- DocStore -------------------------------------------------------------------------------
 ds_port=$(free_port); ds_tls=$(free_port); ds_http=$(free_port); ds_pid=
+ds_data=${DOCSTORE_DATA:-$work/docstore}
+filled_marker="$ds_data/.search-bench-filled-$N"
 start_docstore() {
-    dotnet "$docstore_dll" serve --data-dir "$work/docstore" --Imap:Port="$ds_port" --Imap:TlsPort="$ds_tls" \
+    dotnet "$docstore_dll" serve --data-dir "$ds_data" --Imap:Port="$ds_port" --Imap:TlsPort="$ds_tls" \
         --Http:Port="$ds_http" --Admin:InitialPassword="$PASSWORD" >>"$work/docstore.log" 2>&1 &
     ds_pid=$!
     for _ in $(seq 600); do
@@ -104,21 +110,37 @@ stop_docstore() { if [ -n "$ds_pid" ]; then kill -TERM "$ds_pid" 2>/dev/null || 
 cleanup() {
     stop_docstore
     for name in "${!dovecot_pid[@]}"; do kill -TERM "${dovecot_pid[$name]}" 2>/dev/null || true; wait "${dovecot_pid[$name]}" 2>/dev/null || true; done
-    rm -rf "$work/docstore" "$work/plain/home" "$work/xapian/home"
+    if [ -z "${DOCSTORE_DATA:-}" ]; then rm -rf "$work/docstore"; fi
+    rm -rf "$work/plain/home" "$work/xapian/home"
+}
+wait_for_index() { # the index holds all N messages and has no lag (after a start, a format change rebuilds it)
+    for _ in $(seq 36000); do
+        if curl -sf "http://127.0.0.1:$ds_http/health" | python3 -c "import json,sys; d=json.load(sys.stdin)['checks']['search']['data']; sys.exit(0 if d['documents'] >= $N and d['lag'] == 0 else 1)" 2>/dev/null; then return; fi
+        sleep 1
+    done
+    echo "DocStore's index did not catch up; see $work/docstore.log" >&2; exit 1
 }
 trap cleanup EXIT
 
-say "DocStore: APPEND $N messages and wait for the index"
-start_docstore
-bench append --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --health "http://127.0.0.1:$ds_http/health" --connections "$CONNECTIONS"
+if [ -e "$filled_marker" ]; then
+    say "DocStore: $ds_data already holds the $N messages (filled $(cat "$filled_marker")); waiting for the index"
+    start_docstore
+    wait_for_index
+else
+    say "DocStore: APPEND $N messages and wait for the index"
+    start_docstore
+    bench append --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --health "http://127.0.0.1:$ds_http/health" --connections "$CONNECTIONS"
+    date -u +%FT%TZ >"$filled_marker"
+fi
+if [ "${ONLY:-}" = fill ]; then say "filled $ds_data; stopping here (ONLY=fill)"; exit 0; fi
 say "DocStore: SEARCH"
 bench search --label DocStore --port "$ds_port" --user admin --password "$PASSWORD" --repeat "$REPEAT" --max-seconds "$MAX_SECONDS"
-index_bytes=$(du -sb "$work/docstore/index" | cut -f1)
+index_bytes=$(du -sb "$ds_data/index" | cut -f1)
 record DocStore "index size" "$(python3 -c "print($index_bytes/1048576)")" MiB
 stop_docstore
 say "DocStore: full reindex"
 t0=$(date +%s.%N)
-dotnet "$docstore_dll" reindex --data-dir "$work/docstore" >"$work/reindex.log" 2>&1
+dotnet "$docstore_dll" reindex --data-dir "$ds_data" >"$work/reindex.log" 2>&1
 t1=$(date +%s.%N)
 record DocStore "full reindex" "$(python3 -c "print($t1-$t0)")" s
 tail -1 "$work/reindex.log"

@@ -27,6 +27,33 @@ public sealed class ApiSignInTests : IClassFixture<FreshServer>
     }
 
     [Fact]
+    public async Task A_script_calling_with_basic_credentials_leaves_one_login_line_not_one_per_request()
+    {
+        using var admin = Client("admin", fixture.AdminPassword);
+        using (var created = await admin.PostAsync($"http://127.0.0.1:{fixture.Server.HttpPort}/api/users",
+            new StringContent("{\"name\":\"scripted\",\"password\":\"scripted-password\"}", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using var script = Client("scripted", "scripted-password");
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await script.GetAsync(Me());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var wrong = Client("scripted", "not-the-password"))
+        using (var refused = await wrong.GetAsync(Me()))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var trail = JsonDocument.Parse(await admin.GetStringAsync($"http://127.0.0.1:{fixture.Server.HttpPort}/api/audit?user=scripted&limit=100"));
+        var actions = trail.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(1, actions.Count(a => a == "login"));
+        Assert.Equal(1, actions.Count(a => a == "login-failed"));
+    }
+
+    [Fact]
     public async Task No_credentials_get_a_401_problem_with_a_basic_challenge()
     {
         using var http = new HttpClient();

@@ -153,6 +153,10 @@ public sealed class ConsoleSearchApiTests : IClassFixture<FreshServer>
             Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(png, await response.Content.ReadAsByteArrayAsync());
         }
+        // A preview is audited as what it is: shown in the console, not downloaded.
+        var imageLines = (await admin.GetAsync($"api/audit/trail?document={image}&limit=50")).EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("preview", imageLines);
+        Assert.DoesNotContain("download", imageLines);
         var binary = await UploadAsync(admin, inbox.GetProperty("id").GetInt64(), [1, 2, 3], "blob.bin", "application/octet-stream");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.ProblemAsync(HttpMethod.Get, $"api/documents/{binary}/preview")).Status);
 

@@ -40,6 +40,11 @@ export function bytes(n) {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** count(1, 'version') is '1 version', count(2, 'entry', 'entries') is '2 entries'. */
+export function count(n, singular, plural = `${singular}s`) {
+  return `${n ?? 0} ${n === 1 ? singular : plural}`;
+}
+
 export function when(iso) {
   if (!iso) return '–';
   const date = new Date(iso);

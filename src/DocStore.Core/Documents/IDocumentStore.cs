@@ -31,8 +31,11 @@ public interface IDocumentStore
 
     Task<IReadOnlyList<VersionInfo>?> VersionsAsync(User user, long documentId, CancellationToken cancellationToken);
 
-    /// <summary>The original file of a version (the current one when null); a mail's is the message itself. Audited as a download.</summary>
-    Task<DocumentContent?> ContentAsync(User user, long documentId, int? version, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// The original file of a version (the current one when null); a mail's is the message itself.
+    /// Audited as a download, or as a preview when <paramref name="preview"/> (shown in the console, not saved).
+    /// </summary>
+    Task<DocumentContent?> ContentAsync(User user, long documentId, int? version, bool preview, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>Title, tags (shown as IMAP keywords in every collection) and properties; null members stay as they are.</summary>
     Task<DocumentInfo?> UpdateAsync(User user, long documentId, MetadataChange change, Actor actor, CancellationToken cancellationToken);

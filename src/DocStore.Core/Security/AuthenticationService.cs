@@ -20,11 +20,15 @@ public sealed record AuthenticationResult(AuthenticationStatus Status, User? Use
 /// <summary>
 /// Checks a user name and password, slowed by <see cref="LoginThrottle"/>, audited, the same for
 /// IMAP and the console. Unknown user, wrong password and disabled account take the same time
-/// and give the same answer, so a client learns nothing about which names exist.
+/// and give the same answer, so a client learns nothing about which names exist. A sign-in per
+/// request (HTTP Basic) writes its success line when the password is checked, not on every
+/// request that the <see cref="VerifiedPasswordCache"/> answers (one line per credential per
+/// <see cref="VerifiedPasswordCache.Lifetime"/>); failures are always written.
 /// </summary>
 public sealed class AuthenticationService(IUserStore users, IAuditLog audit, LoginThrottle throttle, VerifiedPasswordCache cache, TimeProvider time)
 {
-    public async Task<AuthenticationResult> AuthenticateAsync(string userName, string password, IPAddress? address, string? client, CancellationToken cancellationToken)
+    public async Task<AuthenticationResult> AuthenticateAsync(string userName, string password, IPAddress? address, string? client, CancellationToken cancellationToken,
+        bool perRequest = false)
     {
         var addressKey = address?.ToString() ?? "unknown";
         var delay = throttle.DelayFor(addressKey, userName);
@@ -36,7 +40,8 @@ public sealed class AuthenticationService(IUserStore users, IAuditLog audit, Log
         var credentials = UserNames.IsValid(userName) ? await users.FindAsync(userName, cancellationToken) : null;
         var storedHash = credentials?.PasswordHash;
         PasswordCheck check;
-        if (storedHash is not null && cache.IsVerified(userName, password, storedHash))
+        var remembered = storedHash is not null && cache.IsVerified(userName, password, storedHash);
+        if (remembered)
         {
             check = PasswordCheck.Match;
         }
@@ -64,9 +69,12 @@ public sealed class AuthenticationService(IUserStore users, IAuditLog audit, Log
         {
             cache.Remember(userName, password, storedHash);
         }
-        await audit.RecordAsync(
-            new AuditRecord(new Actor(credentials.User.Id, credentials.User.Name, address, client), AuditActions.LoginSucceeded),
-            cancellationToken);
+        if (!(perRequest && remembered))
+        {
+            await audit.RecordAsync(
+                new AuditRecord(new Actor(credentials.User.Id, credentials.User.Name, address, client), AuditActions.LoginSucceeded),
+                cancellationToken);
+        }
         return new AuthenticationResult(AuthenticationStatus.Succeeded, credentials.User);
     }
 }

@@ -6,6 +6,7 @@ public static class DocumentAuditActions
     public const string Upload = "upload";
     public const string Version = "version";
     public const string Download = "download";
+    public const string Preview = "preview";
     public const string Metadata = "metadata";
     public const string Tags = "tags";
     public const string Trash = "trash";

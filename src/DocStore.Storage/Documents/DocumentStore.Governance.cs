@@ -43,7 +43,7 @@ public sealed partial class DocumentStore
          LIMIT @limit
         """;
 
-    public async Task<DocumentContent?> ContentAsync(User user, long documentId, int? version, Actor actor, CancellationToken cancellationToken)
+    public async Task<DocumentContent?> ContentAsync(User user, long documentId, int? version, bool preview, Actor actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ContentRow>(new CommandDefinition(SelectContent,
@@ -53,7 +53,7 @@ public sealed partial class DocumentStore
             return null;
         }
         var bytes = await BlobStore.ReadAsync(connection, row.Sha256, row.Size, cancellationToken);
-        await AuditLog.RecordAsync(connection, null, new AuditRecord(actor, DocumentAuditActions.Download, null, documentId,
+        await AuditLog.RecordAsync(connection, null, new AuditRecord(actor, preview ? DocumentAuditActions.Preview : DocumentAuditActions.Download, null, documentId,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["version"] = version?.ToString(CultureInfo.InvariantCulture) ?? "current" }), cancellationToken);
         var name = row.FileName ?? (row.Title.Length > 0 ? UploadMessage.CleanFileName(row.Title) + ".eml" : "message.eml");
         return new DocumentContent(bytes, row.MediaType, name);

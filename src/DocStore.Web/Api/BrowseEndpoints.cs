@@ -68,7 +68,7 @@ public static class BrowseEndpoints
 
     private static async Task<IResult> PreviewAsync(long id, HttpContext http, IDocumentStore store, CancellationToken ct)
     {
-        var content = await store.ContentAsync(DocumentEndpoints.UserOf(http.User), id, null, WebSecurity.ActorOf(http), ct);
+        var content = await store.ContentAsync(DocumentEndpoints.UserOf(http.User), id, null, preview: true, WebSecurity.ActorOf(http), ct);
         if (content is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, "No such document, or not one you may see.");

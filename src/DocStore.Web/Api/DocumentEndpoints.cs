@@ -72,13 +72,13 @@ public static class DocumentEndpoints
         api.MapDelete("/documents/{id:long}", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
             Found(await store.TrashAsync(UserOf(http.User), id, WebSecurity.ActorOf(http), ct))));
         api.MapGet("/documents/{id:long}/content", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
-            File(await store.ContentAsync(UserOf(http.User), id, null, WebSecurity.ActorOf(http), ct))));
+            File(await store.ContentAsync(UserOf(http.User), id, null, preview: false, WebSecurity.ActorOf(http), ct))));
         api.MapGet("/documents/{id:long}/children", async (long id, HttpContext http, IDocumentStore store, CancellationToken ct) =>
             await store.ChildrenAsync(UserOf(http.User), id, ct) is { } children ? Results.Ok(children.Select(DocumentView.Of)) : Problems.Of(StatusCodes.Status404NotFound, NoDocument));
         api.MapGet("/documents/{id:long}/versions", async (long id, HttpContext http, IDocumentStore store, CancellationToken ct) =>
             await store.VersionsAsync(UserOf(http.User), id, ct) is { } versions ? Results.Ok(versions) : Problems.Of(StatusCodes.Status404NotFound, NoDocument));
         api.MapGet("/documents/{id:long}/versions/{number:int}/content", (long id, int number, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
-            File(await store.ContentAsync(UserOf(http.User), id, number, WebSecurity.ActorOf(http), ct))));
+            File(await store.ContentAsync(UserOf(http.User), id, number, preview: false, WebSecurity.ActorOf(http), ct))));
         api.MapPost("/documents/{id:long}/versions", (long id, HttpContext http, IDocumentStore store, CancellationToken ct) => Guarded(async () =>
         {
             var (upload, problem) = await ReadUploadAsync(http.Request, ct);

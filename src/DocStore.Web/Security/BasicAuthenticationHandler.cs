@@ -46,7 +46,7 @@ public sealed class BasicAuthenticationHandler(
 
         var result = await authentication.AuthenticateAsync(
             decoded[..colon], decoded[(colon + 1)..], Context.Connection.RemoteIpAddress,
-            Request.Headers.UserAgent.ToString(), Context.RequestAborted);
+            Request.Headers.UserAgent.ToString(), Context.RequestAborted, perRequest: true);
         if (result.User is null)
         {
             return AuthenticateResult.Fail("Wrong user name or password, or the account is disabled.");

@@ -1,7 +1,7 @@
 // The system at a glance: figures, charts, health checks and this node's recent problems.
 // Refreshes every 10 seconds while shown (every second while an index check or rebuild runs);
 // the sessions chart samples at each refresh.
-import { h, clear, bytes, duration, when, notice } from '../dom.js';
+import { h, clear, bytes, count, duration, when, notice } from '../dom.js';
 import { get, post } from '../api.js';
 import { barChart, lineChart } from '../charts.js';
 
@@ -58,11 +58,11 @@ function draw(body, system, activity, index, refresh, messages) {
       card('Uptime', duration(system.uptimeSeconds), `since ${when(system.startedAt)} on ${system.node}`),
       card('IMAP sessions', system.imapSessions, 'on this node'),
       card('Console sessions', t.consoleSessions, 'signed in'),
-      card('Documents', t.documents, `${t.entries} entries, ${t.trashedDocuments} in the trash`),
-      card('Storage', bytes(t.blobBytes), `${t.blobs} blobs; database ${bytes(t.databaseBytes)}`),
-      card('Users', t.users, `${t.collections} collections`),
+      card('Documents', t.documents, `${count(t.entries, 'entry', 'entries')}, ${t.trashedDocuments} in the trash`),
+      card('Storage', bytes(t.blobBytes), `${count(t.blobs, 'blob')}; database ${bytes(t.databaseBytes)}`),
+      card('Users', t.users, count(t.collections, 'collection')),
       card('Failed sign-ins', t.failedSignInsToday, 'last 24 hours'),
-      card('Index lag', system.indexLag ?? '–', index ? `changes behind; ${index.indexedVersions} versions indexed` : 'no search index')),
+      card('Index lag', system.indexLag ?? '–', index ? `changes behind; ${count(index.indexedVersions, 'version')} indexed` : 'no search index')),
     ...(index ? [indexSection(index, refresh, messages)] : []),
     h('section', { class: 'charts', 'aria-label': 'Charts' },
       figure('Documents filed per day (30 days, UTC)', barChart('Documents filed per day', activity.map((d) => ({ label: d.day, value: d.documents }))), 'chart-filed'),
@@ -95,8 +95,8 @@ function indexSection(index, refresh, messages) {
   const checkLine = messages.check ?? (!check
     ? 'No check since the server started.'
     : checking
-      ? `Checking: ${check.checked} of ${check.total} versions read, ${check.added} added.`
-      : `Last check ${when(check.finished)}: ${check.checked} of ${check.total} versions read, ${check.added} added${check.error ? `; failed: ${check.error}` : ''}.`);
+      ? `Checking: ${check.checked} of ${count(check.total, 'version')} read, ${check.added} added.`
+      : `Last check ${when(check.finished)}: ${check.checked} of ${count(check.total, 'version')} read, ${check.added} added${check.error ? `; failed: ${check.error}` : ''}.`);
   delete messages.check;
   const rebuild = index.rebuild;
   const rebuilding = rebuild?.running;
@@ -145,9 +145,9 @@ function indexSection(index, refresh, messages) {
 function rebuildText(rebuild) {
   if (!rebuild) return 'No rebuild of this index yet.';
   if (rebuild.running && !rebuild.started) return `Rebuild requested by ${rebuild.requestedBy} ${when(rebuild.requestedAt)}; starting.`;
-  if (rebuild.running) return `Rebuilding (${rebuild.phase}): ${rebuild.done} of ${rebuild.total} versions, ${Math.round(rebuild.rate)}/s, since ${when(rebuild.started)}.`;
+  if (rebuild.running) return `Rebuilding (${rebuild.phase}): ${rebuild.done} of ${count(rebuild.total, 'version')}, ${Math.round(rebuild.rate)}/s, since ${when(rebuild.started)}.`;
   if (rebuild.error) return `Last rebuild failed ${when(rebuild.finished)}: ${rebuild.error}`;
-  return `Last rebuild finished ${when(rebuild.finished)}: ${rebuild.done} versions at ${Math.round(rebuild.rate)}/s; the rebuilt index is in use.`;
+  return `Last rebuild finished ${when(rebuild.finished)}: ${count(rebuild.done, 'version')} at ${Math.round(rebuild.rate)}/s; the rebuilt index is in use.`;
 }
 
 function card(title, value, hint) {

@@ -1,6 +1,6 @@
 // The document browser: the collections the user may read, one page of a collection at a time
 // (sorted by date, title or id), upload, preview, download, versions, tags and delete.
-import { h, clear, bytes, when, notice, field } from '../dom.js';
+import { h, clear, bytes, count, when, notice, field } from '../dom.js';
 import { get, patch, del, upload, query, routeParameters } from '../api.js';
 import { showPreview, canPreview } from '../preview.js';
 
@@ -62,7 +62,7 @@ export function render(main) {
       const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
       clear(list).append(
         h('table', { id: 'documents-table' },
-          h('caption', { text: `${page.total} documents, page ${page.page} of ${pages}` }),
+          h('caption', { text: `${count(page.total, 'document')}, page ${page.page} of ${pages}` }),
           h('thead', {}, h('tr', {}, ['Title', 'Type', 'Size', 'Tags', 'Filed', 'Version', ''].map((c) => h('th', { scope: 'col', text: c })))),
           h('tbody', {}, page.items.map((d) => h('tr', { 'data-document': d.id, 'data-title': d.title },
             h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => openDetail(d.id), text: d.title || '(no title)' })),

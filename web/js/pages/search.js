@@ -1,6 +1,6 @@
 // Full-text search over what the user may read: Lucene query syntax, highlighted snippets,
 // facets by collection, type and year (each a toggle that narrows the results), preview.
-import { h, clear, when, notice, field } from '../dom.js';
+import { h, clear, count, when, notice, field } from '../dom.js';
 import { get, query } from '../api.js';
 import { showPreview } from '../preview.js';
 
@@ -53,7 +53,7 @@ export function render(main) {
   function drawResults(answer) {
     const pages = Math.max(1, Math.ceil(answer.total / answer.pageSize));
     clear(results).append(
-      h('p', { class: 'hint', role: 'status', text: `${answer.total} found for ${answer.query}${answer.notIndexed ? `; ${answer.notIndexed} documents are not indexed yet` : ''}.` }),
+      h('p', { class: 'hint', role: 'status', text: `${answer.total} found for ${answer.query}${answer.notIndexed ? `; ${count(answer.notIndexed, 'document')} not indexed yet` : ''}.` }),
       h('ol', { class: 'hits' }, answer.items.map((hit) => h('li', { 'data-document': hit.id },
         h('h3', {}, h('button', { type: 'button', class: 'link', onclick: () => showPreview(preview, { id: hit.id, title: hit.title, kind: hit.kind, mediaType: hit.type === 'mail' ? 'message/rfc822' : hit.type }), text: hit.title || '(no title)' })),
         h('p', { class: 'snippet' }, hit.snippet.map((part) => (part.hit ? h('mark', { text: part.text }) : part.text))),

@@ -1,5 +1,5 @@
 // The trash: documents deleted by the user (administrators: everyone's), restore one to where it was.
-import { h, clear, when, notice } from '../dom.js';
+import { h, clear, count, when, notice } from '../dom.js';
 import { get, post } from '../api.js';
 
 export function render(main) {
@@ -12,7 +12,7 @@ export function render(main) {
     try {
       const trashed = await get('/api/trash');
       clear(list).append(h('table', { id: 'trash-table' },
-        h('caption', { text: `${trashed.length} documents in the trash` }),
+        h('caption', { text: `${count(trashed.length, 'document')} in the trash` }),
         h('thead', {}, h('tr', {}, ['Title', 'Kind', 'Deleted', 'Filed', ''].map((c) => h('th', { scope: 'col', text: c })))),
         h('tbody', {}, trashed.map((d) => h('tr', { 'data-document': d.id, 'data-title': d.title },
           h('td', { text: d.title }),

@@ -1,5 +1,5 @@
 // Users: the list, adding one, and an edit dialog (display name, administrator, disabled, new password, storage quota).
-import { h, clear, when, notice, field, bytes } from '../dom.js';
+import { h, clear, count, when, notice, field, bytes } from '../dom.js';
 import { get, post, patch, put } from '../api.js';
 
 const MIB = 1024 * 1024;
@@ -18,7 +18,7 @@ export function render(main, { session }) {
       const users = await get('/api/users');
       if (mine !== loads) return;
       clear(table).append(h('table', { id: 'users-table' },
-        h('caption', { text: `${users.length} users` }),
+        h('caption', { text: count(users.length, 'user') }),
         h('thead', {}, h('tr', {}, ['Name', 'Display name', 'Role', 'State', 'Created', ''].map((c) => h('th', { scope: 'col', text: c })))),
         h('tbody', {}, users.map((u) => h('tr', { 'data-user': u.name },
           h('td', { text: u.name }),
