@@ -79,6 +79,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         var read = index.Mark;
         var seen = new HashSet<long>();
         (long Seq, DateTime Clock)? barrier = null;
+        var full = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             bool busy;
@@ -96,6 +97,13 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             {
                 await Task.Delay(options.PollInterval, cancellationToken);
             }
+            else if (!full)
+            {
+                // Issue #3: during an APPEND burst a step found a few rows each time, and paid its
+                // feed queries and extraction set-up per message on the cores APPEND needs. Less
+                // than a full batch waiting: let more arrive, then take them in one step.
+                await Task.Delay(options.BatchDelay, cancellationToken);
+            }
         }
 
         async Task<bool> StepAsync()
@@ -104,6 +112,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             read = Math.Max(read, index.Mark);
             var rows = await feed.ChangesAsync(read, long.MaxValue, options.BatchSize, cancellationToken);
             var busy = rows.Count > 0;
+            full = rows.Count >= options.BatchSize;
             if (busy)
             {
                 await ApplyAsync(index, rows, cancellationToken);

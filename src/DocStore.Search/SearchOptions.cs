@@ -9,6 +9,13 @@ public sealed class SearchOptions
     /// <summary>How often an idle indexer looks for new changes.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long a busy indexer waits after a step that read less than <see cref="BatchSize"/> rows,
+    /// so that an APPEND burst is indexed in batches rather than one message per step. Searches
+    /// are not behind meanwhile: they index what the index lacks in memory (RecentVersions).
+    /// </summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Change rows read at a time.</summary>
     public int BatchSize { get; set; } = 500;
 }

@@ -52,6 +52,14 @@ public partial interface IMailboxStore
     /// <summary>MULTIAPPEND (RFC 3502): files every message in one transaction, or none.</summary>
     Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// MULTIAPPEND into one of the user's own mailboxes by its full name, found while filing (one
+    /// round trip): null when the name is outside the user's personal tree (find the mailbox and
+    /// its rights, then <see cref="AppendManyAsync"/>); <see cref="KeyNotFoundException"/> when
+    /// the user has no such mailbox.
+    /// </summary>
+    Task<MultiAppendResult?> AppendToOwnAsync(User user, string name, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken);
+
     /// <summary>The mailbox's messages in UID order, with this user's flags.</summary>
     Task<IReadOnlyList<MessageSummary>> MessagesAsync(User user, long mailboxId, CancellationToken cancellationToken);
 

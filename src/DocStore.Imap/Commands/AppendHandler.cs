@@ -18,17 +18,6 @@ internal static class AppendHandler
         {
             return Completion.Bad(error);
         }
-        var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, append.Mailbox, cancellationToken);
-        if (mailbox is null)
-        {
-            // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE may help.
-            return MailboxAnswers.TryCreate;
-        }
-        if (!mailbox.Rights.HasFlag(Core.Sharing.MailboxRights.Insert))
-        {
-            return MailboxAnswers.NoPermission("i", "file documents");
-        }
-
         // Streamed literals arrive in order; small ones the parser kept in memory.
         var streamed = 0;
         var items = new List<AppendItem>(append.Messages.Count);
@@ -47,12 +36,29 @@ internal static class AppendHandler
                     data = new MemoryStream(message.Data.Bytes.ToArray(), writable: false);
                     owned.Add(data);
                 }
-                items.Add(new AppendItem(data, RightsChecks.Allowed(ToFlags(message.Flags), mailbox.Rights), message.InternalDate ?? DateTimeOffset.UtcNow));
+                items.Add(new AppendItem(data, ToFlags(message.Flags), message.InternalDate ?? DateTimeOffset.UtcNow));
             }
-            MultiAppendResult result;
+            MultiAppendResult? result;
             try
             {
-                result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, items, session.Actor, cancellationToken);
+                // The user's own mailbox (every right theirs): found while filing, one round trip.
+                result = await session.Backend.Mailboxes.AppendToOwnAsync(session.User!, append.Mailbox, items, session.Actor, cancellationToken);
+                if (result is null)
+                {
+                    // Another user's or the shared tree: the rights decide what may be filed, and with which flags.
+                    var mailbox = await session.Backend.Mailboxes.FindAsync(session.User!, append.Mailbox, cancellationToken);
+                    if (mailbox is null)
+                    {
+                        // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE may help.
+                        return MailboxAnswers.TryCreate;
+                    }
+                    if (!mailbox.Rights.HasFlag(Core.Sharing.MailboxRights.Insert))
+                    {
+                        return MailboxAnswers.NoPermission("i", "file documents");
+                    }
+                    var allowed = items.ConvertAll(i => i with { Flags = RightsChecks.Allowed(i.Flags, mailbox.Rights) });
+                    result = await session.Backend.Mailboxes.AppendManyAsync(session.User!, mailbox.Id, allowed, session.Actor, cancellationToken);
+                }
             }
             catch (Core.Sharing.QuotaExceededException e)
             {
@@ -60,7 +66,7 @@ internal static class AppendHandler
             }
             catch (KeyNotFoundException)
             {
-                // Deleted, or the right revoked, since the mailbox was found: the same answer as missing.
+                // No such mailbox of the user's, or deleted (the right revoked) since it was found.
                 return MailboxAnswers.TryCreate;
             }
             return Completion.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {SequenceSet.Format(result.Uids)}");

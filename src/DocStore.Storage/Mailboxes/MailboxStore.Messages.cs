@@ -37,6 +37,24 @@ public sealed partial class MailboxStore
           FROM file_mail($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
         """;
 
+    // The same into one of the user's own mailboxes named by its levels ($1, INBOX spelt so):
+    // the name is resolved in the statement itself (as SelectByPath, without the rights, which
+    // are all the owner's), so APPEND costs one round trip and one pooled connection, not two.
+    // No such mailbox: collection 0, and file_mail raises DS404 (TRYCREATE).
+    private const string FileMailIntoOwn = """
+        SELECT o_uidvalidity, o_uid, o_document, o_outcome, o_unstored
+          FROM file_mail(COALESCE((
+                   WITH RECURSIVE walk AS (
+                       SELECT c.id, 1 AS depth FROM collection c
+                        WHERE c.parent_id IS NULL AND c.name = ($1::text[])[1] AND c.owner_id = $2
+                       UNION ALL
+                       SELECT c.id, w.depth + 1 FROM walk w JOIN collection c ON c.parent_id = w.id AND c.name = ($1::text[])[w.depth + 1]
+                        WHERE w.depth < cardinality($1::text[])
+                   )
+                   SELECT id FROM walk WHERE depth = cardinality($1::text[])), 0),
+               $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
+        """;
+
     // Migration 0014: the filing locks of every mail of a MULTIAPPEND, taken in one order before
     // the first is filed, so two of them filing some of the same mails cannot deadlock.
     private const string LockMailFilings = "SELECT lock_mail_filings($1, $2)";
@@ -110,7 +128,32 @@ public sealed partial class MailboxStore
     /// the answer is read to its end. Otherwise an explicit transaction streams the chunks of the
     /// blobs the function inserted without their bytes.
     /// </summary>
-    public async Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
+    public Task<MultiAppendResult> AppendManyAsync(User user, long mailboxId, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken) =>
+        FileAsync(user, new FilingTarget(mailboxId, null), messages, actor, cancellationToken);
+
+    /// <summary>
+    /// MULTIAPPEND into one of the user's own mailboxes by name, found in the filing statement
+    /// itself: one round trip per APPEND instead of a lookup and then the filing. Null when the
+    /// name is not in the user's personal tree (the caller finds the mailbox and its rights
+    /// first); <see cref="KeyNotFoundException"/> when the user has no such mailbox.
+    /// </summary>
+    public async Task<MultiAppendResult?> AppendToOwnAsync(User user, string name, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!MailboxPath.TryParse(name, out var path) || path.Kind != TreeKind.Personal || path.Levels.Length == 0)
+        {
+            return null;
+        }
+        string[] levels = MailboxNames.IsInbox(path.Levels[0]) ? ["INBOX", .. path.Levels[1..]] : path.Levels;
+        return await FileAsync(user, new FilingTarget(0, levels), messages, actor, cancellationToken);
+    }
+
+    /// <summary>Where file_mail files: a mailbox by id, or one of the user's own by its levels.</summary>
+    private readonly record struct FilingTarget(long Id, string[]? OwnLevels)
+    {
+        public string Statement => OwnLevels is null ? FileMail : FileMailIntoOwn;
+    }
+
+    private async Task<MultiAppendResult> FileAsync(User user, FilingTarget target, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
     {
         var prepared = new List<PreparedMail>(messages.Count);
         try
@@ -124,8 +167,8 @@ public sealed partial class MailboxStore
             try
             {
                 return prepared.TrueForAll(p => p.InMemory)
-                    ? await FileBatchAsync(connection, user, mailboxId, prepared, actor, cancellationToken)
-                    : await FileStreamingAsync(connection, user, mailboxId, prepared, actor, cancellationToken);
+                    ? await FileBatchAsync(connection, user, target, prepared, actor, cancellationToken)
+                    : await FileStreamingAsync(connection, user, target, prepared, actor, cancellationToken);
             }
             catch (PostgresException e) when (string.Equals(e.SqlState, NoMailboxState, StringComparison.Ordinal))
             {
@@ -145,7 +188,7 @@ public sealed partial class MailboxStore
         }
     }
 
-    private static async Task<MultiAppendResult> FileBatchAsync(NpgsqlConnection connection, User user, long mailboxId, List<PreparedMail> prepared,
+    private static async Task<MultiAppendResult> FileBatchAsync(NpgsqlConnection connection, User user, FilingTarget target, List<PreparedMail> prepared,
         Actor actor, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
@@ -158,8 +201,8 @@ public sealed partial class MailboxStore
         }
         foreach (var mail in prepared)
         {
-            var command = new NpgsqlBatchCommand(FileMail);
-            AddFilingParameters(command.Parameters, user, mailboxId, mail, actor);
+            var command = new NpgsqlBatchCommand(target.Statement);
+            AddFilingParameters(command.Parameters, user, target, mail, actor);
             batch.BatchCommands.Add(command);
         }
 
@@ -184,7 +227,7 @@ public sealed partial class MailboxStore
         return new MultiAppendResult(uidValidity, uids);
     }
 
-    private static async Task<MultiAppendResult> FileStreamingAsync(NpgsqlConnection connection, User user, long mailboxId, List<PreparedMail> prepared,
+    private static async Task<MultiAppendResult> FileStreamingAsync(NpgsqlConnection connection, User user, FilingTarget target, List<PreparedMail> prepared,
         Actor actor, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -199,9 +242,9 @@ public sealed partial class MailboxStore
         foreach (var mail in prepared)
         {
             byte[][] unstored;
-            await using (var command = new NpgsqlCommand(FileMail, connection, transaction))
+            await using (var command = new NpgsqlCommand(target.Statement, connection, transaction))
             {
-                AddFilingParameters(command.Parameters, user, mailboxId, mail, actor);
+                AddFilingParameters(command.Parameters, user, target, mail, actor);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 await reader.ReadAsync(cancellationToken);
                 uidValidity = reader.GetInt64(0);
@@ -226,12 +269,14 @@ public sealed partial class MailboxStore
         parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = prepared.Select(p => p.Blob.Sha256).ToArray() });
     }
 
-    private static void AddFilingParameters(NpgsqlParameterCollection parameters, User user, long mailboxId, PreparedMail mail, Actor actor)
+    private static void AddFilingParameters(NpgsqlParameterCollection parameters, User user, FilingTarget target, PreparedMail mail, Actor actor)
     {
         var flags = mail.Item.Flags;
         var envelope = mail.Structure.Envelope;
         var attachments = mail.Attachments;
-        parameters.Add(new NpgsqlParameter<long> { TypedValue = mailboxId });
+        parameters.Add(target.OwnLevels is { } levels
+            ? new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = levels }
+            : new NpgsqlParameter<long> { TypedValue = target.Id });
         parameters.Add(new NpgsqlParameter<long> { TypedValue = user.Id });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)actor.PrincipalId ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.PrincipalName ?? DBNull.Value });

@@ -202,6 +202,37 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
         Assert.Equal(4, (await store.CountAsync(user, mailbox.Id, CancellationToken.None)).UidNext);
     }
 
+    [Fact]
+    public async Task Appending_to_an_own_mailbox_by_name_finds_it_while_filing_and_only_among_the_users_own()
+    {
+        var user = await MailboxTestData.NewUserAsync(database.DataSource);
+        var other = await MailboxTestData.NewUserAsync(database.DataSource);
+        var nested = await MailboxTestData.CreateMailboxAsync(store, user, "Projects/2026");
+        var inbox = (await store.FindAsync(user, "INBOX", None))!;
+        await MailboxTestData.CreateMailboxAsync(store, other, "Elsewhere");
+        var actor = MailboxTestData.ActorFor(user);
+        AppendItem[] Items(params string[] subjects) =>
+            subjects.Select(s => new AppendItem(new MemoryStream(MailboxTestData.Message(s)), new MessageFlags(true, false, true, false, false, ["$Work"]), DateTimeOffset.UtcNow)).ToArray();
+
+        var intoNested = await store.AppendToOwnAsync(user, "Projects/2026", Items("one", "two"), actor, None);
+        var intoInbox = await store.AppendToOwnAsync(user, "inbox", Items("three"), actor, None);
+
+        Assert.Equal(new uint[] { 1, 2 }, intoNested!.Uids);
+        Assert.Equal(nested.UidValidity, intoNested.UidValidity);
+        var filed = await store.MessagesAsync(user, nested.Id, None);
+        Assert.Equal(new uint[] { 1, 2 }, filed.Select(m => m.Uid));
+        Assert.All(filed, m => Assert.True(m.Flags.Seen && m.Flags.Flagged && m.Flags.Keywords.Contains("$Work")));
+        Assert.Equal(intoInbox!.Uids, (await store.MessagesAsync(user, inbox.Id, None)).Select(m => m.Uid));
+        // Another user's mailbox of that name, a missing one, a parent that is not the path: none is filed into.
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendToOwnAsync(user, "Elsewhere", Items("four"), actor, None));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendToOwnAsync(user, "2026", Items("five"), actor, None));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendToOwnAsync(user, "Projects/2026/Missing", Items("six"), actor, None));
+        Assert.Equal(2, (await store.CountAsync(user, nested.Id, None)).Messages);
+        // Outside the personal tree the caller finds the mailbox and its rights first.
+        Assert.Null(await store.AppendToOwnAsync(user, $"Users/{other.Name}/Elsewhere", Items("seven"), actor, None));
+        Assert.Null(await store.AppendToOwnAsync(user, "Shared/Anything", Items("eight"), actor, None));
+    }
+
     /// <summary>A little over three chunks, so that the last one is partial; unique, as every test class shares one database.</summary>
 
     /// <summary>
