@@ -40,7 +40,7 @@ public sealed partial class ImapSession : IAsyncDisposable
     private readonly ImapOptions options;
     private readonly ImapCommandParser parser;
     private readonly ILogger logger;
-    private readonly ArrayBufferWriter<byte> pending = new();
+    private readonly ConnectionOutput pending;
     private readonly List<Stream> streamed = [];
     private int badCommands;
 
@@ -51,6 +51,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         Backend = backend;
         this.logger = logger;
         parser = new ImapCommandParser(ImapParserLimits.PreAuthentication with { MaxLineLength = options.PreLoginLineLimit, MaxLiteralSize = options.PreLoginLineLimit });
+        pending = new ConnectionOutput(connection);
         Writer = new ImapResponseWriter(pending);
     }
 
@@ -190,16 +191,38 @@ public sealed partial class ImapSession : IAsyncDisposable
 
     /// <summary>Flushes once a large answer (many FETCH lines, big literals) has built up, bounding memory.</summary>
     internal Task FlushIfLargeAsync(CancellationToken cancellationToken) =>
-        pending.WrittenCount > 256 * 1024 ? FlushAsync(cancellationToken) : Task.CompletedTask;
+        pending.Unflushed > 256 * 1024 ? FlushAsync(cancellationToken) : Task.CompletedTask;
 
     internal async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (pending.WrittenCount == 0)
+        if (pending.Unflushed == 0)
         {
             return;
         }
-        await Connection.Output.WriteAsync(pending.WrittenMemory, cancellationToken);
-        pending.Clear();
+        pending.Unflushed = 0;
+        await Connection.Output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers are composed straight into the connection's output pipe (Kestrel's pooled
+    /// segments; after STARTTLS the TLS stream's pipe) and flushed once per command. The segments
+    /// go back to the pool once sent, so a session holds no answer buffer of its own between
+    /// commands: an idle session that once fetched a 20 MB body does not keep 20 MB.
+    /// </summary>
+    private sealed class ConnectionOutput(ImapConnection connection) : IBufferWriter<byte>
+    {
+        /// <summary>Bytes written since the last flush.</summary>
+        public long Unflushed { get; set; }
+
+        public void Advance(int count)
+        {
+            connection.Output.Advance(count);
+            Unflushed += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => connection.Output.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => connection.Output.GetSpan(sizeHint);
     }
 
     /// <summary>STARTTLS: the OK goes out in plaintext, then the handshake; the parser starts afresh.</summary>

@@ -134,6 +134,69 @@ public sealed class MultiSessionTests : IClassFixture<FreshServer>
         Assert.Equal(["* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)"], uids);
     }
 
+    // One change wakes every session on the mailbox and they share one read of what changed
+    // (SharedDeltas): each must still get its own complete answer, twice in a row (the second
+    // change reaches sessions that took the next signal after the first), and a session idling on
+    // another mailbox hears nothing.
+    [Fact]
+    public async Task Many_idle_sessions_on_one_mailbox_each_hear_every_append_and_another_mailbox_hears_nothing()
+    {
+        const int Idlers = 8;
+        await using var other = await ImapSession.SignInAsync(fixture);
+        var box = await other.NewMailboxAsync();
+        var elsewhere = await other.NewMailboxAsync("Elsewhere");
+        await other.AppendManyAsync(box, 2);
+        await other.AppendManyAsync(elsewhere, 1);
+        var idlers = new List<ImapSession>();
+        try
+        {
+            for (var i = 0; i < Idlers; i++)
+            {
+                var idler = await ImapSession.SignInAsync(fixture);
+                idlers.Add(idler);
+                await idler.OkAsync($"SELECT {box}");
+                await idler.SendAsync("idle1 IDLE\r\n");
+                Assert.StartsWith("+ ", await idler.ReadLineAsync(), StringComparison.Ordinal);
+            }
+            await using var bystander = await ImapSession.SignInAsync(fixture);
+            await bystander.OkAsync($"SELECT {elsewhere}");
+            await bystander.SendAsync("idle2 IDLE\r\n");
+            Assert.StartsWith("+ ", await bystander.ReadLineAsync(), StringComparison.Ordinal);
+
+            await other.AppendAsync(box, Messages.Plain("third"));
+            var first = new List<string>();
+            foreach (var idler in idlers)
+            {
+                first.Add(await idler.ReadLineAsync(seconds: 10));
+            }
+            await other.AppendAsync(box, Messages.Plain("fourth"));
+            var second = new List<string>();
+            foreach (var idler in idlers)
+            {
+                second.Add(await idler.ReadLineAsync(seconds: 10));
+            }
+            await bystander.SendAsync("DONE\r\n");
+            var bystanderHeard = await bystander.ReadLineAsync();
+
+            Assert.All(first, line => Assert.Equal("* 3 EXISTS", line));
+            Assert.All(second, line => Assert.Equal("* 4 EXISTS", line));
+            Assert.StartsWith("idle2 OK", bystanderHeard, StringComparison.Ordinal);
+            foreach (var idler in idlers)
+            {
+                await idler.SendAsync("DONE\r\n");
+                Assert.StartsWith("idle1 OK", await idler.ReadLineAsync(), StringComparison.Ordinal);
+                Assert.Equal(["* 3 FETCH (UID 3)", "* 4 FETCH (UID 4)"], await idler.OkAsync("FETCH 3:4 (UID)"));
+            }
+        }
+        finally
+        {
+            foreach (var idler in idlers)
+            {
+                await idler.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task Uids_strictly_increase_across_sessions_and_uidvalidity_is_the_same_for_everyone()
     {
