@@ -139,6 +139,20 @@ public sealed partial class MailboxStore
 
     private const string StoreFlagsWithCustomPlan = "SET plan_cache_mode = force_custom_plan;\n" + StoreFlags + ";\nRESET plan_cache_mode";
 
+    // FlagDurability.Fast: this transaction alone commits without waiting for its WAL flush. The
+    // setting is local to the transaction (the statements above run as one implicit transaction,
+    // committed after the last), read at its commit and gone after it; every other transaction,
+    // documents included, still waits. Its result column is read and dropped like the lock count.
+    private const string NoFlushAtCommit = "SELECT set_config('synchronous_commit', 'off', true);\n";
+
+    private static string StoreFlagsText(int uids, FlagDurability durability) => (durability, uids <= GenericPlanMaxUids) switch
+    {
+        (FlagDurability.Fast, true) => NoFlushAtCommit + StoreFlagsWithGenericPlan,
+        (FlagDurability.Fast, false) => NoFlushAtCommit + StoreFlagsWithCustomPlan,
+        (_, true) => StoreFlagsWithGenericPlan,
+        _ => StoreFlagsWithCustomPlan,
+    };
+
     private const string SelectExpungeable = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId
           FROM entry e
@@ -177,7 +191,7 @@ public sealed partial class MailboxStore
 
         var requested = FlagSet.Parse(change.Flags);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(uids.Count <= GenericPlanMaxUids ? StoreFlagsWithGenericPlan : StoreFlagsWithCustomPlan, new
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlagsText(uids.Count, flagDurability), new
         {
             collection = mailboxId,
             owner = user.Id,
@@ -197,6 +211,10 @@ public sealed partial class MailboxStore
             operationName = change.Operation.ToString(),
             flagsText = string.Join(' ', change.Flags),
         }, cancellationToken: cancellationToken));
+        if (flagDurability == FlagDurability.Fast)
+        {
+            await results.ReadSingleAsync<string>();
+        }
         await results.ReadSingleAsync<long>();
         var rows = (await results.ReadAsync<StoredFlagRow>()).ToList();
         if (rows.Count == 0)
