@@ -27,9 +27,10 @@ public sealed partial class MailboxStore
     // what gives it a new modseq (the entry trigger), also when only this user's \Seen or the
     // document's tags changed; keywords are on the document, so every other entry holding it
     // gets a new modseq too. A tag already present keeps its spelling when asked for in
-    // another case. The trigger holds the collection row from the first rewritten entry on, so
-    // this statement's modseqs in the mailbox are consecutive: the smallest minus one is where
-    // the mailbox stood just before.
+    // another case. The trigger (migration 0018) raises the mailbox's modseq once for the whole
+    // UPDATE and holds the collection row from then on, so every entry this statement rewrites
+    // in the mailbox has the one new modseq, and that minus one is where the mailbox stood just
+    // before.
     private const string StoreFlags = """
         SELECT count(*) FROM (
             SELECT 1 FROM entry
