@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DocStore.Storage;
+using DocStore.Storage.Mailboxes;
 using Microsoft.Extensions.Configuration;
 
 namespace DocStore.Host;
@@ -54,5 +55,14 @@ internal static class HostSettings
         DataDirectory = DataDirectoryOf(configuration),
         ConnectionString = configuration.GetConnectionString("DocStore"),
         RunAsUser = configuration["Postgres:RunAsUser"],
+        FlagDurability = FlagDurabilityOf(configuration["Storage:FlagDurability"]),
+    };
+
+    /// <summary><c>durable</c> (the default) or <c>fast</c>, in any case; anything else stops the start.</summary>
+    public static FlagDurability FlagDurabilityOf(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "durable" => FlagDurability.Durable,
+        "fast" => FlagDurability.Fast,
+        _ => throw new InvalidOperationException($"Storage:FlagDurability is '{value}'; it must be 'durable' or 'fast'."),
     };
 }

@@ -59,11 +59,13 @@ internal static class ServeCommand
         using var startupLogging = LoggerFactory.Create(l => l.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
         var startupLogger = startupLogging.CreateLogger("DocStore");
         DocStoreDatabase database;
+        StorageOptions storage;
         try
         {
-            database = await DocStoreDatabase.OpenAsync(HostSettings.StorageOf(configuration), startupLogging, ownServer: true, cancellationToken);
+            storage = HostSettings.StorageOf(configuration);
+            database = await DocStoreDatabase.OpenAsync(storage, startupLogging, ownServer: true, cancellationToken);
         }
-        catch (Exception ex) when (ex is PostgresNotInstalledException or EmbeddedPostgresException or NpgsqlException)
+        catch (Exception ex) when (ex is InvalidOperationException or PostgresNotInstalledException or EmbeddedPostgresException or NpgsqlException)
         {
             await Console.Error.WriteLineAsync($"docstore: {ex.Message}");
             return 1;
@@ -83,7 +85,7 @@ internal static class ServeCommand
                 return 1;
             }
 
-            ConfigureServices(builder.Services, database, imapOptions);
+            ConfigureServices(builder.Services, database, imapOptions, storage.FlagDurability);
             builder.Services.AddConsole(dataDirectory);
             builder.Services.AddSingleton<ISearchFeed, SearchFeed>();
             builder.Services.AddSingleton<IIndexRebuildJobs, IndexRebuildJobs>();
@@ -134,7 +136,7 @@ internal static class ServeCommand
         return 0;
     }
 
-    private static void ConfigureServices(IServiceCollection services, DocStoreDatabase database, ImapOptions imapOptions)
+    private static void ConfigureServices(IServiceCollection services, DocStoreDatabase database, ImapOptions imapOptions, FlagDurability flagDurability)
     {
         services.AddSingleton(database.DataSource);
         services.AddSingleton(TimeProvider.System);
@@ -144,7 +146,7 @@ internal static class ServeCommand
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<VerifiedPasswordCache>();
         services.AddSingleton<AuthenticationService>();
-        services.AddSingleton<IMailboxStore, MailboxStore>();
+        services.AddSingleton<IMailboxStore>(new MailboxStore(database.DataSource, flagDurability));
         services.AddSingleton<MailboxNotifier>();
         services.AddHostedService<ChangeListener>();
         services.AddSingleton<ImapBackend>();

@@ -17,6 +17,9 @@ public sealed record StorageOptions
 
     /// <summary>The unprivileged OS user that runs the embedded cluster when DocStore runs as root.</summary>
     public string? RunAsUser { get; init; }
+
+    /// <summary><c>Storage:FlagDurability</c> (<c>durable</c> or <c>fast</c>): see <see cref="Mailboxes.FlagDurability"/>.</summary>
+    public Mailboxes.FlagDurability FlagDurability { get; init; }
 }
 
 /// <summary>

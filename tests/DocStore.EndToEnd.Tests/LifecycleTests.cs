@@ -3,6 +3,7 @@ using DocStore.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
+using MimeKit;
 using Xunit;
 
 namespace DocStore.EndToEnd.Tests;
@@ -87,5 +88,57 @@ public sealed class LifecycleTests
         Assert.False(secured.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
         await secured.AuthenticateAsync("admin", "container-admin");
         Assert.True(secured.IsAuthenticated);
+    }
+    [Fact]
+    public async Task With_fast_flag_durability_a_store_is_seen_by_another_session_and_kept_over_a_restart()
+    {
+        using var directory = new ScratchDirectory("docstore-e2e-");
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Storage:FlagDurability"] = "fast",
+            ["Admin:InitialPassword"] = "fast-flags-admin",
+        };
+        var first = await DocStoreProcess.StartAsync(directory.Path, settings);
+        var ports = (first.ImapPort, first.TlsPort, first.HttpPort);
+        using (var writer = await ImapClients.ConnectAsync(first.TlsPort, SecureSocketOptions.SslOnConnect))
+        using (var watcher = await ImapClients.ConnectAsync(first.TlsPort, SecureSocketOptions.SslOnConnect))
+        {
+            await writer.AuthenticateAsync("admin", "fast-flags-admin");
+            await watcher.AuthenticateAsync("admin", "fast-flags-admin");
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.Inbox.AppendAsync(new MimeMessage([new MailboxAddress("A", "a@example.org")], [new MailboxAddress("B", "b@example.org")], $"fast {i}", new TextPart("plain") { Text = "body" }));
+            }
+            await writer.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            await watcher.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            var changed = new List<int>();
+            watcher.Inbox.MessageFlagsChanged += (_, e) => changed.Add(e.Index);
+
+            await writer.Inbox.StoreAsync(1, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Flagged | MessageFlags.Seen) { Silent = true });
+            await watcher.NoOpAsync();
+
+            Assert.Equal([1], changed);
+            var flags = (await watcher.Inbox.FetchAsync(0, -1, MessageSummaryItems.Flags)).Select(m => m.Flags!.Value).ToList();
+            Assert.Equal([MessageFlags.None, MessageFlags.Flagged | MessageFlags.Seen, MessageFlags.None], flags);
+        }
+
+        Assert.Equal(0, await first.TerminateAsync());
+        await using var second = await DocStoreProcess.StartAsync(directory.Path, settings, ports);
+        using var client = await ImapClients.ConnectAsync(second.TlsPort, SecureSocketOptions.SslOnConnect);
+        await client.AuthenticateAsync("admin", "fast-flags-admin");
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var kept = (await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Flags)).Select(m => m.Flags!.Value).ToList();
+        Assert.Equal([MessageFlags.None, MessageFlags.Flagged | MessageFlags.Seen, MessageFlags.None], kept);
+    }
+
+    [Fact]
+    public async Task An_unknown_flag_durability_stops_the_start_with_a_reason()
+    {
+        using var directory = new ScratchDirectory("docstore-e2e-");
+
+        var (code, output) = await DocStoreProcess.RunAsync(null, "serve", "--data-dir", directory.Path, "--Storage:FlagDurability=sometimes");
+
+        Assert.Equal(1, code);
+        Assert.Contains("Storage:FlagDurability is 'sometimes'; it must be 'durable' or 'fast'.", output, StringComparison.Ordinal);
     }
 }

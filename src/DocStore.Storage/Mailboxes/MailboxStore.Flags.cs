@@ -27,9 +27,10 @@ public sealed partial class MailboxStore
     // what gives it a new modseq (the entry trigger), also when only this user's \Seen or the
     // document's tags changed; keywords are on the document, so every other entry holding it
     // gets a new modseq too. A tag already present keeps its spelling when asked for in
-    // another case. The trigger holds the collection row from the first rewritten entry on, so
-    // this statement's modseqs in the mailbox are consecutive: the smallest minus one is where
-    // the mailbox stood just before.
+    // another case. The trigger (migration 0018) raises the mailbox's modseq once for the whole
+    // UPDATE and holds the collection row from then on, so every entry this statement rewrites
+    // in the mailbox has the one new modseq, and that minus one is where the mailbox stood just
+    // before.
     private const string StoreFlags = """
         SELECT count(*) FROM (
             SELECT 1 FROM entry
@@ -139,6 +140,20 @@ public sealed partial class MailboxStore
 
     private const string StoreFlagsWithCustomPlan = "SET plan_cache_mode = force_custom_plan;\n" + StoreFlags + ";\nRESET plan_cache_mode";
 
+    // FlagDurability.Fast: this transaction alone commits without waiting for its WAL flush. The
+    // setting is local to the transaction (the statements above run as one implicit transaction,
+    // committed after the last), read at its commit and gone after it; every other transaction,
+    // documents included, still waits. Its result column is read and dropped like the lock count.
+    private const string NoFlushAtCommit = "SELECT set_config('synchronous_commit', 'off', true);\n";
+
+    private static string StoreFlagsText(int uids, FlagDurability durability) => (durability, uids <= GenericPlanMaxUids) switch
+    {
+        (FlagDurability.Fast, true) => NoFlushAtCommit + StoreFlagsWithGenericPlan,
+        (FlagDurability.Fast, false) => NoFlushAtCommit + StoreFlagsWithCustomPlan,
+        (_, true) => StoreFlagsWithGenericPlan,
+        _ => StoreFlagsWithCustomPlan,
+    };
+
     private const string SelectExpungeable = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId
           FROM entry e
@@ -177,7 +192,7 @@ public sealed partial class MailboxStore
 
         var requested = FlagSet.Parse(change.Flags);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(uids.Count <= GenericPlanMaxUids ? StoreFlagsWithGenericPlan : StoreFlagsWithCustomPlan, new
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlagsText(uids.Count, flagDurability), new
         {
             collection = mailboxId,
             owner = user.Id,
@@ -197,6 +212,10 @@ public sealed partial class MailboxStore
             operationName = change.Operation.ToString(),
             flagsText = string.Join(' ', change.Flags),
         }, cancellationToken: cancellationToken));
+        if (flagDurability == FlagDurability.Fast)
+        {
+            await results.ReadSingleAsync<string>();
+        }
         await results.ReadSingleAsync<long>();
         var rows = (await results.ReadAsync<StoredFlagRow>()).ToList();
         if (rows.Count == 0)

@@ -21,7 +21,7 @@ namespace DocStore.Storage.Mailboxes;
 /// the queries answer nothing and the changes change nothing. Rights come from the database
 /// function <c>collection_rights</c> (migration 0004), read in the statement that acts.
 /// </remarks>
-public sealed partial class MailboxStore(NpgsqlDataSource dataSource) : IMailboxStore
+public sealed partial class MailboxStore(NpgsqlDataSource dataSource, FlagDurability flagDurability = FlagDurability.Durable) : IMailboxStore
 {
     private static readonly string[] SpecialUses = [@"\All", @"\Archive", @"\Drafts", @"\Flagged", @"\Junk", @"\Sent", @"\Trash"];
 

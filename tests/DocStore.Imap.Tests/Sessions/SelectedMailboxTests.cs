@@ -53,6 +53,27 @@ public sealed class SelectedMailboxTests
         Assert.False(view.OutOfRange(Set("2:*")));
     }
 
+    [Fact]
+    public void Uid_sets_with_gaps_overlaps_stars_and_any_order_name_each_message_once_in_mailbox_order()
+    {
+        var view = new SelectedMailbox(Box, readOnly: false, [Message(4, 1), Message(9, 2), Message(12, 3), Message(20, 4), Message(21, 5)]);
+
+        (int, uint)[] Uids(string set) => [.. view.Resolve(Set(set), byUid: true).Select(m => (m.Number, m.Message.Uid))];
+        (int, uint)[] Numbers(string set) => [.. view.Resolve(Set(set), byUid: false).Select(m => (m.Number, m.Message.Uid))];
+
+        Assert.Equal([(3, 12u)], Uids("12"));
+        Assert.Empty(Uids("13"));
+        Assert.Empty(Uids("1:3,5:8,13:19"));
+        Assert.Equal([(1, 4u), (3, 12u), (4, 20u)], Uids("20,12,1:4"));
+        Assert.Equal([(2, 9u), (3, 12u), (4, 20u)], Uids("10:20,9:12,12"));
+        Assert.Equal([(5, 21u)], Uids("*"));
+        Assert.Equal([(5, 21u)], Uids("100:*"));
+        Assert.Equal([(4, 20u), (5, 21u)], Uids("*:20"));
+        Assert.Equal([(1, 4u), (2, 9u), (3, 12u), (4, 20u), (5, 21u)], Uids("1:*"));
+        Assert.Equal([(1, 4u), (4, 20u), (5, 21u)], Numbers("4:*,1,5"));
+        Assert.Equal([(2, 9u), (3, 12u)], Numbers("3:2"));
+    }
+
     private static SequenceSet Set(string text) => SequenceSet.TryParse(text, out var set) ? set : throw new FormatException(text);
 
     private static MessageSummary Message(uint uid, long modSeq, bool seen = false) =>

@@ -189,6 +189,104 @@ public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
             "SELECT count(*) FROM change WHERE kind = 'expunge' AND collection_id = @id", new { id = mailbox.Id }));
     }
 
+    [Fact]
+    public async Task Seen_on_five_thousand_messages_raises_the_mailbox_modseq_once()
+    {
+        // Migration 0018: one STORE rewrites 5,000 entries with one new modseq, not 5,000.
+        var (user, mailbox) = await NewMailboxAsync();
+        await AppendAsync(store, user, mailbox, Message());
+        var document = Assert.Single(await store.MessagesAsync(user, mailbox.Id, None)).DocumentId;
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO entry (collection_id, document_id, version_number) SELECT @id, @document, 1 FROM generate_series(1, 4999)",
+            new { id = mailbox.Id, document });
+        var uids = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.Uid).ToArray();
+        Assert.Equal(5000, uids.Length);
+        var highest = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+
+        var stored = await store.StoreFlagsAsync(user, mailbox.Id, uids, new FlagChange(FlagOperation.Add, [@"\Seen"]), ActorFor(user), None);
+
+        Assert.Equal(uids, stored.Select(r => r.Uid));
+        Assert.All(stored, r => Assert.Equal(new MessageFlags(true, false, false, false, false, []), r.Flags, FlagsComparer.Instance));
+        Assert.All(stored, r => Assert.Equal(highest + 1, r.ModSeq));
+        Assert.Equal(highest, stored.ModSeqBefore);
+        Assert.Equal(highest + 1, stored.ModSeqAfter);
+        Assert.Equal(highest + 1, (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq);
+        var messages = await store.MessagesAsync(user, mailbox.Id, None);
+        Assert.All(messages, m => Assert.True(m.Flags.Seen));
+        Assert.All(messages, m => Assert.Equal(highest + 1, m.ModSeq));
+        Assert.Equal(uids, (await store.ChangedSinceAsync(user, mailbox.Id, highest, None)).Select(m => m.Uid));
+        Assert.Empty(await store.ChangedSinceAsync(user, mailbox.Id, highest + 1, None));
+        Assert.Equal(5000, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM entry_seen WHERE collection_id = @id AND principal_id = @user", new { id = mailbox.Id, user = user.Id }));
+        Assert.Equal(5000, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM change WHERE kind = 'flags' AND collection_id = @id", new { id = mailbox.Id }));
+
+        var again = await StoreAsync(user, mailbox, [uids[0], uids[4999]], FlagOperation.Remove, @"\Seen");
+        Assert.All(again, r => Assert.Equal(highest + 2, r.ModSeq));
+    }
+
+    [Fact]
+    public async Task Each_update_statement_of_one_transaction_gets_its_own_modseq()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        uint[] uids = [await AppendAsync(store, user, mailbox, Message()), await AppendAsync(store, user, mailbox, Message())];
+        var highest = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            foreach (var uid in uids)
+            {
+                await connection.ExecuteAsync("UPDATE entry SET flagged = true WHERE collection_id = @id AND uid = @uid",
+                    new { id = mailbox.Id, uid = (long)uid }, transaction);
+            }
+            await transaction.CommitAsync();
+        }
+
+        var modseqs = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.ModSeq).ToArray();
+        Assert.Equal([highest + 1, highest + 2], modseqs);
+        Assert.Equal(highest + 2, (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq);
+    }
+
+    [Theory]
+    [InlineData(FlagDurability.Durable, "on")]
+    [InlineData(FlagDurability.Fast, "off")]
+    public async Task Flag_durability_decides_the_flush_of_flag_changes_only(FlagDurability durability, string flagCommit)
+    {
+        // What each transaction commits with, seen from inside it: its audit row records the setting.
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS commit_probe (action text, collection_id bigint, synchronous_commit text);
+            CREATE OR REPLACE FUNCTION commit_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO commit_probe VALUES (NEW.action, NEW.collection_id, current_setting('synchronous_commit'));
+                RETURN NULL;
+            END $$;
+            CREATE OR REPLACE TRIGGER commit_probe AFTER INSERT ON audit FOR EACH ROW EXECUTE FUNCTION commit_probe();
+            """);
+        var tuned = new MailboxStore(database.DataSource, durability);
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = (await tuned.FindAsync(user, "INBOX", None))!;
+        var uid = await AppendAsync(tuned, user, mailbox, Message());
+
+        var stored = await tuned.StoreFlagsAsync(user, mailbox.Id, [uid], new FlagChange(FlagOperation.Add, [@"\Seen", @"\Flagged", "Project"]), ActorFor(user), None);
+        await tuned.StoreFlagsAsync(user, mailbox.Id, [uid], new FlagChange(FlagOperation.Add, [@"\Deleted"]), ActorFor(user), None);
+        Assert.Single(await tuned.ExpungeAsync(user, mailbox.Id, [uid], ActorFor(user), None));
+
+        Assert.Equal(new MessageFlags(true, false, true, false, false, ["Project"]), Assert.Single(stored).Flags, FlagsComparer.Instance);
+        var probes = (await connection.QueryAsync<(string Action, string Setting)>(
+            "SELECT action, synchronous_commit FROM commit_probe WHERE collection_id = @id", new { id = mailbox.Id })).ToList();
+        Assert.Equal(2, probes.Count(p => p.Action == "flags"));
+        Assert.All(probes.Where(p => p.Action == "flags"), p => Assert.Equal(flagCommit, p.Setting));
+        var others = probes.Where(p => p.Action != "flags").ToList();
+        Assert.Contains(others, p => p.Action == "append");
+        Assert.Contains(others, p => p.Action == "expunge");
+        Assert.All(others, p => Assert.Equal("on", p.Setting));
+        // The setting ends with its transaction: the pooled connection is back to the server's.
+        Assert.Equal("on", await connection.ExecuteScalarAsync<string>("SHOW synchronous_commit"));
+    }
+
     private async Task<(User User, Mailbox Mailbox)> NewMailboxAsync()
     {
         var user = await NewUserAsync(database.DataSource);
