@@ -33,9 +33,11 @@ sysctl -qw fs.inotify.max_user_instances=8192   # one inotify instance per Dovec
 ulimit -n "$(ulimit -Hn)"                    # 1,000 sockets on each side (20,000 here)
 
 say "building DocStore and the load generator (Release)"
-dotnet build -c Release "$repo/src/DocStore.Host" -v q -nologo >"$work/build.log"
+# Published as the Dockerfile deploys it: ReadyToRun, so a restarted server does not spend its
+# first sync compiling (about 0.7 s of CPU less on the cold first sync of 20,000 messages).
+dotnet publish -c Release --use-current-runtime -p:PublishReadyToRun=true "$repo/src/DocStore.Host" -o "$work/docstore-bin" -v q -nologo >"$work/build.log"
 dotnet build -c Release "$repo/bench/DocStore.LoadGenerator" -v q -nologo >>"$work/build.log"
-docstore_dll="$repo/src/DocStore.Host/bin/Release/net10.0/docstore.dll"
+docstore_dll="$work/docstore-bin/docstore.dll"
 loadgen() { dotnet "$repo/bench/DocStore.LoadGenerator/bin/Release/net10.0/DocStore.LoadGenerator.dll" "$@" --results "$results"; }
 
 # --- Dovecot: one instance, user 'sdbox' (sdbox) and user 'maildir' (Maildir) --------------

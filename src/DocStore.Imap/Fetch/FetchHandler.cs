@@ -45,29 +45,57 @@ internal static class FetchHandler
             : FlagStoreResult.None;
         var newlySeen = stored.ToDictionary(r => r.Uid);
 
-        foreach (var batch in Batches(targets, needed))
+        // The next batch is read while this one is written: the database's time (disk, after a
+        // restart) overlaps the writing instead of adding to it. Each read has its own connection.
+        var batches = Batches(targets, needed).ToList();
+        Task<IReadOnlyDictionary<MessageKey, StoredMessage>>? reading = null;
+        Task<IReadOnlyDictionary<MessageKey, StoredMessage>> Read(ContentNeeded need, int index) =>
+            session.Backend.Mailboxes.ReadManyAsync(batches[index].Select(t => new MessageKey(t.Message.DocumentId, t.Message.Version)).ToHashSet(), need, cancellationToken);
+        try
         {
-            var contents = needed is { } need
-                ? await session.Backend.Mailboxes.ReadManyAsync(batch.Select(t => new MessageKey(t.Message.DocumentId, t.Message.Version)).ToHashSet(), need, cancellationToken)
-                : null;
-            foreach (var (number, summary) in batch)
+            if (needed is { } first && batches.Count > 0)
             {
-                var message = summary;
-                if (newlySeen.TryGetValue(message.Uid, out var seen))
+                reading = Read(first, 0);
+            }
+            for (var index = 0; index < batches.Count; index++)
+            {
+                var batch = batches[index];
+                var contents = reading is null ? null : await reading;
+                reading = needed is { } next && index + 1 < batches.Count ? Read(next, index + 1) : null;
+                foreach (var (number, summary) in batch)
                 {
-                    message = message with { Flags = seen.Flags, ModSeq = seen.ModSeq };
-                    view.Replace(message);
+                    var message = summary;
+                    if (newlySeen.TryGetValue(message.Uid, out var seen))
+                    {
+                        message = message with { Flags = seen.Flags, ModSeq = seen.ModSeq };
+                        view.Replace(message);
+                    }
+                    StoredMessage? content = null;
+                    if (contents is not null && !contents.TryGetValue(new MessageKey(message.DocumentId, message.Version), out content))
+                    {
+                        // RFC 9051 §7.5.2 allows omitting a message that vanished under us.
+                        continue;
+                    }
+                    var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
+                    downloads?.Add(message.DocumentId);
+                    unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
+                    await session.FlushIfLargeAsync(cancellationToken);
                 }
-                StoredMessage? content = null;
-                if (contents is not null && !contents.TryGetValue(new MessageKey(message.DocumentId, message.Version), out content))
+            }
+        }
+        finally
+        {
+            // A write that failed (the client went away) leaves a read in flight: it is awaited, not abandoned.
+            if (reading is not null)
+            {
+                try
                 {
-                    // RFC 9051 §7.5.2 allows omitting a message that vanished under us.
-                    continue;
+                    await reading;
                 }
-                var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
-                downloads?.Add(message.DocumentId);
-                unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
-                await session.FlushIfLargeAsync(cancellationToken);
+                catch (Exception) when (reading.IsFaulted || reading.IsCanceled)
+                {
+                    // Only the failure that ended the loop matters.
+                }
             }
         }
 

@@ -11,16 +11,20 @@ public sealed partial class MailboxStore
 {
     // One round trip for the structures of a whole batch, one for the bytes of the single-chunk
     // blobs (nearly every mail) or of the first chunk when the header is all FETCH needs.
+    // Each key is looked up by its primary key (LATERAL ... LIMIT 1; the key is unique, so the
+    // limit changes no answer): a plain join lets the planner hash the whole table, which it
+    // does for a batch of 500 keys once the table is only a few times larger than the batch,
+    // and then every batch of a first sync reads every row of every mailbox.
     private const string SelectVersions = """
         SELECT v.document_id AS DocumentId, v.number AS Version, v.sha256 AS Sha256, v.size AS Size, v.structure::text AS Structure
           FROM unnest(@documents, @versions) AS k(document_id, number)
-          JOIN version v ON v.document_id = k.document_id AND v.number = k.number
+          CROSS JOIN LATERAL (SELECT * FROM version v WHERE v.document_id = k.document_id AND v.number = k.number LIMIT 1) v
         """;
 
     private const string SelectFirstChunks = """
         SELECT k.sha256 AS Sha256, CASE WHEN k.length < 0 THEN c.data ELSE substring(c.data FROM 1 FOR k.length) END AS Data
           FROM unnest(@hashes, @lengths) AS k(sha256, length)
-          JOIN blob_chunk c ON c.sha256 = k.sha256 AND c.chunk_no = 0
+          CROSS JOIN LATERAL (SELECT c.data FROM blob_chunk c WHERE c.sha256 = k.sha256 AND c.chunk_no = 0 LIMIT 1) c
         """;
 
     // The header block and the top-level offsets filed beside it (migration 0015), in one round
@@ -30,7 +34,7 @@ public sealed partial class MailboxStore
         SELECT h.document_id AS DocumentId, h.number AS Version, h.header_offset AS HeaderOffset, h.body_offset AS BodyOffset,
                h.end_offset AS EndOffset, h.header AS Data
           FROM unnest(@documents, @versions) AS k(document_id, number)
-          JOIN version_header h ON h.document_id = k.document_id AND h.number = k.number
+          CROSS JOIN LATERAL (SELECT * FROM version_header h WHERE h.document_id = k.document_id AND h.number = k.number LIMIT 1) h
         """;
 
     // All bytes and the top-level offsets, straight from the jsonb, in one round trip: a first
@@ -42,8 +46,8 @@ public sealed partial class MailboxStore
                (v.structure->'body'->>'endOffset')::bigint AS EndOffset,
                c.data AS Data
           FROM unnest(@documents, @versions) AS k(document_id, number)
-          JOIN version v ON v.document_id = k.document_id AND v.number = k.number
-          JOIN blob_chunk c ON c.sha256 = v.sha256 AND c.chunk_no = 0
+          CROSS JOIN LATERAL (SELECT * FROM version v WHERE v.document_id = k.document_id AND v.number = k.number LIMIT 1) v
+          CROSS JOIN LATERAL (SELECT c.data FROM blob_chunk c WHERE c.sha256 = v.sha256 AND c.chunk_no = 0 LIMIT 1) c
          WHERE v.structure IS NOT NULL
            AND v.size <= @chunkSize
         """;

@@ -18,11 +18,10 @@ public sealed partial class MailboxStore
         SELECT count(e.uid) AS Messages,
                count(e.uid) FILTER (WHERE s.uid IS NULL) AS Unseen,
                count(e.uid) FILTER (WHERE e.deleted) AS Deleted,
-               COALESCE(sum(v.size), 0)::bigint AS Size,
+               COALESCE(sum(e.size), 0)::bigint AS Size,
                c.uidnext AS UidNext, c.uidvalidity AS UidValidity, c.highestmodseq AS HighestModSeq
           FROM collection c
           LEFT JOIN entry e ON e.collection_id = c.id
-          LEFT JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
          WHERE c.id = @collection AND strpos(collection_rights(@collection, @owner), 'r') > 0
          GROUP BY c.id
@@ -83,13 +82,12 @@ public sealed partial class MailboxStore
 
     private const string SelectMessages = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
-               v.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
+               e.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
                COALESCE(t.tags, '{}') AS Keywords
           FROM entry e
           JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
           JOIN document d ON d.id = e.document_id
-          JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
           LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
          WHERE e.collection_id = @collection AND e.modseq > @modSeq

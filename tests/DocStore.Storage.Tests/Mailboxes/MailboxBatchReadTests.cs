@@ -124,4 +124,35 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
                 MessageSections.GetBody(batch[key].Bytes, batch[key].Structure, "HEADER.FIELDS (Subject From)").Data.ToArray());
         }
     }
+
+    [Fact]
+    public async Task Every_entry_carries_its_versions_size_whether_appended_or_copied()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Sizes");
+        var copies = await CreateMailboxAsync(store, user, "SizeCopies");
+        foreach (var sample in new[] { Message(), Sample("3 MiB"), Sample("empty") })
+        {
+            await AppendAsync(store, user, mailbox, sample);
+        }
+        var uids = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.Uid).ToList();
+        await store.CopyAsync(user, mailbox.Id, uids, copies.Id, move: false, ActorFor(user), None);
+
+        foreach (var box in new[] { mailbox, copies })
+        {
+            var messages = await store.MessagesAsync(user, box.Id, None);
+            Assert.Equal(3, messages.Count);
+            foreach (var message in messages)
+            {
+                var single = (await store.ReadAsync(message.DocumentId, message.Version, None))!;
+                Assert.Equal(single.Bytes.Length, message.Size);
+            }
+            Assert.Equal(messages.Sum(m => m.Size), (await store.CountAsync(user, box.Id, None)).Size);
+        }
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM entry e JOIN version v ON v.document_id = e.document_id AND v.number = e.version_number
+             WHERE e.size IS DISTINCT FROM v.size
+            """));
+    }
 }
