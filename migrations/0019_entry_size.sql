@@ -19,7 +19,8 @@ ALTER TABLE entry ALTER COLUMN size SET NOT NULL;
 CREATE FUNCTION entry_size_from_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' OR NEW.document_id <> OLD.document_id OR NEW.version_number <> OLD.version_number THEN
-        SELECT v.size INTO NEW.size FROM version v WHERE v.document_id = NEW.document_id AND v.number = NEW.version_number;
+        -- No such version: 0 here, and the foreign key refuses the entry with its own error.
+        NEW.size := COALESCE((SELECT v.size FROM version v WHERE v.document_id = NEW.document_id AND v.number = NEW.version_number), 0);
     END IF;
     RETURN NEW;
 END $$;
