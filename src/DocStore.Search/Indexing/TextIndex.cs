@@ -227,30 +227,31 @@ public sealed class TextIndex : IDisposable
         var result = new HashSet<long>();
         foreach (var part in query.Parts)
         {
-            // A verified query reads stored text: only for the documents of the scope.
-            if (result.Count == 0 && part.Certain is null && (scope is null || part.Exact is not VerifiedSubstringQuery))
+            if (part.Exact is not VerifiedSubstringQuery verified)
             {
+                if (part.Certain is not null)
+                {
+                    result.UnionWith(Collect(searcher, part.Certain, scope));
+                }
                 result.UnionWith(Collect(searcher, part.Exact, scope));
                 continue;
             }
-            if (part.Certain is not null)
+            // Only the candidates of the scope not matched yet are judged: no filter over every
+            // key of the mailbox. Few candidates (a rare word) are read directly; the certain
+            // query (which walks the word dictionary) is asked only when many are (a common word,
+            // whose documents it spares reading).
+            var candidates = verified.Gather(searcher, scope, result);
+            if (candidates.Count > ReadDirectlyUpTo && part.Certain is not null)
             {
                 result.UnionWith(Collect(searcher, part.Certain, scope));
             }
-            if (scope is null)
-            {
-                result.UnionWith(Collect(searcher, part.Exact, null));
-                continue;
-            }
-            // The exact query judges only the documents of the scope not matched yet.
-            var rest = scope.Where(k => !result.Contains(k)).ToHashSet();
-            if (rest.Count > 0)
-            {
-                result.UnionWith(Collect(searcher, new FilteredQuery(part.Exact, new KeyFilter(rest), FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY), rest));
-            }
+            verified.Confirm(candidates, result);
         }
         return result;
     }
+
+    // Reading this many stored texts costs about what the certain query does on a large vocabulary.
+    private const int ReadDirectlyUpTo = 64;
 
     private static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
     {
@@ -321,27 +322,6 @@ public sealed class TextIndex : IDisposable
 
     private static long MarkOf(IDictionary<string, string> commitData) =>
         commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
-
-    private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter
-    {
-        public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
-        {
-            var values = SearchDocuments.Keys(context.AtomicReader);
-            if (values is null)
-            {
-                return null;
-            }
-            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
-            for (var doc = 0; doc < bits.Length; doc++)
-            {
-                if ((acceptDocs is null || acceptDocs.Get(doc)) && keys.Contains(values.Get(doc)))
-                {
-                    bits.Set(doc);
-                }
-            }
-            return bits;
-        }
-    }
 
     private sealed class KeyCollector(IReadOnlySet<long>? scope) : ICollector
     {

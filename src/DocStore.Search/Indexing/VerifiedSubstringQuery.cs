@@ -66,6 +66,73 @@ internal sealed class VerifiedSubstringQuery : Query
         return packed.ToArray();
     }
 
+    /// <summary>
+    /// The candidates (every trigram of the needle occurs) that are in <paramref name="scope"/>
+    /// (every document when null) and not in <paramref name="matches"/>: found from the postings
+    /// alone, nothing is read yet, so the work follows the candidates and not the size of the scope.
+    /// </summary>
+    internal List<Candidate> Gather(IndexSearcher searcher, IReadOnlySet<long>? scope, HashSet<long> matches)
+    {
+        var weight = searcher.CreateNormalizedWeight(Candidates);
+        var found = new List<Candidate>();
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var keys = SearchDocuments.Keys(leaf.AtomicReader);
+            var scorer = keys is null ? null : weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+            if (scorer is null)
+            {
+                continue;
+            }
+            for (var doc = scorer.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = scorer.NextDoc())
+            {
+                var key = keys!.Get(doc);
+                if ((scope is null || scope.Contains(key)) && !matches.Contains(key))
+                {
+                    found.Add(new Candidate(leaf.AtomicReader, doc, key));
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="matches"/> the keys of the candidates whose stored text holds the
+    /// needle, skipping those already in it; many are read in parallel (a Lucene reader reads
+    /// stored fields per thread).
+    /// </summary>
+    internal void Confirm(IReadOnlyList<Candidate> candidates, HashSet<long> matches)
+    {
+        var open = candidates.Where(c => !matches.Contains(c.Key)).ToList();
+        var held = new bool[open.Count];
+        if (open.Count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            for (var i = 0; i < open.Count; i++)
+            {
+                held[i] = Holds(open[i].Reader, open[i].Doc);
+            }
+        }
+        else
+        {
+            Parallel.For(0, open.Count, i => held[i] = Holds(open[i].Reader, open[i].Doc));
+        }
+        for (var i = 0; i < open.Count; i++)
+        {
+            if (held[i])
+            {
+                matches.Add(open[i].Key);
+            }
+        }
+    }
+
+    /// <summary>A candidate document: its segment, its number there, its version key.</summary>
+    internal readonly record struct Candidate(AtomicReader Reader, int Doc, long Key);
+
+    // Below this many candidates, starting threads costs more than it saves.
+    private const int ParallelFrom = 16;
+
+    // Inflated a window at a time: a needle near the start of a long text spares inflating the rest.
+    private const int WindowBytes = 16 * 1024;
+
     /// <summary>Whether the stored text of the document holds the needle: inflated a window at a time, stopping at the first hit.</summary>
     private bool Holds(AtomicReader reader, int doc)
     {
@@ -76,14 +143,15 @@ internal sealed class VerifiedSubstringQuery : Query
             return false;
         }
         using var inflate = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(64 * 1024, needle.Length * 2));
+        var window = Math.Max(WindowBytes, needle.Length * 2);
+        var buffer = ArrayPool<byte>.Shared.Rent(window);
         try
         {
             // The last needle.Length - 1 bytes of a window are kept: a hit may straddle two reads.
             var filled = 0;
             while (true)
             {
-                var read = inflate.Read(buffer, filled, buffer.Length - filled);
+                var read = inflate.Read(buffer, filled, window - filled);
                 if (read == 0)
                 {
                     return false;
