@@ -224,41 +224,33 @@ public sealed class TextIndex : IDisposable
 
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
     {
-        var result = new HashSet<long>();
+        var matches = new MatchSet(searcher.IndexReader);
         foreach (var part in query.Parts)
         {
             if (part.Exact is not VerifiedSubstringQuery verified)
             {
                 if (part.Certain is not null)
                 {
-                    result.UnionWith(Collect(searcher, part.Certain, scope));
+                    searcher.Search(part.Certain, new KeyCollector(scope, matches));
                 }
-                result.UnionWith(Collect(searcher, part.Exact, scope));
+                searcher.Search(part.Exact, new KeyCollector(scope, matches));
                 continue;
             }
-            // Only the candidates of the scope not matched yet are judged: no filter over every
-            // key of the mailbox. Few candidates (a rare word) are read directly; the certain
-            // query (which walks the word dictionary) is asked only when many are (a common word,
-            // whose documents it spares reading).
-            var candidates = verified.Gather(searcher, scope, result);
-            if (candidates.Count > ReadDirectlyUpTo && part.Certain is not null)
+            // Few candidates (a rare word) are read directly; the certain query (which walks the
+            // word dictionary) is asked only when there are many (a common word, whose documents
+            // it then spares reading).
+            var candidates = verified.CandidatesOf(searcher);
+            if (part.Certain is not null && candidates.Cost > ReadDirectlyUpTo)
             {
-                result.UnionWith(Collect(searcher, part.Certain, scope));
+                searcher.Search(part.Certain, new KeyCollector(scope, matches));
             }
-            verified.Confirm(candidates, result);
+            verified.Confirm(candidates, scope, matches);
         }
-        return result;
+        return matches.Keys;
     }
 
     // Reading this many stored texts costs about what the certain query does on a large vocabulary.
     private const int ReadDirectlyUpTo = 64;
-
-    private static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
-    {
-        var collector = new KeyCollector(scope);
-        searcher.Search(query, collector);
-        return collector.Keys;
-    }
 
     /// <summary>The size of the index files in bytes.</summary>
     public long SizeInBytes() => directory.ListAll().Sum(f => directory.FileLength(f));
@@ -323,11 +315,10 @@ public sealed class TextIndex : IDisposable
     private static long MarkOf(IDictionary<string, string> commitData) =>
         commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
-    private sealed class KeyCollector(IReadOnlySet<long>? scope) : ICollector
+    private sealed class KeyCollector(IReadOnlySet<long>? scope, MatchSet matches) : ICollector
     {
         private NumericDocValues? keys;
-
-        public HashSet<long> Keys { get; } = [];
+        private int leaf;
 
         public bool AcceptsDocsOutOfOrder => true;
 
@@ -335,7 +326,11 @@ public sealed class TextIndex : IDisposable
         {
         }
 
-        public void SetNextReader(AtomicReaderContext context) => keys = SearchDocuments.Keys(context.AtomicReader);
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            keys = SearchDocuments.Keys(context.AtomicReader);
+            leaf = context.Ord;
+        }
 
         public void Collect(int doc)
         {
@@ -346,8 +341,30 @@ public sealed class TextIndex : IDisposable
             var key = keys.Get(doc);
             if (scope is null || scope.Contains(key))
             {
-                Keys.Add(key);
+                matches.Add(leaf, doc, key);
             }
         }
     }
+}
+
+/// <summary>
+/// The matches of one text criterion so far: their keys, and per segment their document numbers,
+/// so a later query of the criterion skips them without looking their keys up.
+/// </summary>
+internal sealed class MatchSet(IndexReader reader)
+{
+    private readonly FixedBitSet?[] docs = new FixedBitSet?[reader.Leaves.Count];
+
+    public HashSet<long> Keys { get; } = [];
+
+    public void Add(int leaf, int doc, long key)
+    {
+        Keys.Add(key);
+        (docs[leaf] ??= new FixedBitSet(reader.Leaves[leaf].AtomicReader.MaxDoc)).Set(doc);
+    }
+
+    public bool Contains(int leaf, int doc) => docs[leaf] is { } bits && bits.Get(doc);
+
+    /// <summary>How many documents of the segment are matched.</summary>
+    public int CountIn(int leaf) => docs[leaf]?.Cardinality() ?? 0;
 }

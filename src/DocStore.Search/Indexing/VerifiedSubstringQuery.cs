@@ -67,42 +67,70 @@ internal sealed class VerifiedSubstringQuery : Query
     }
 
     /// <summary>
-    /// The candidates (every trigram of the needle occurs) that are in <paramref name="scope"/>
-    /// (every document when null) and not in <paramref name="matches"/>: found from the postings
-    /// alone, nothing is read yet, so the work follows the candidates and not the size of the scope.
+    /// The candidates (documents where every trigram of the needle occurs) per segment, not
+    /// iterated yet, and an upper bound of their number from the postings.
     /// </summary>
-    internal List<Candidate> Gather(IndexSearcher searcher, IReadOnlySet<long>? scope, HashSet<long> matches)
+    internal CandidateScorers CandidatesOf(IndexSearcher searcher)
     {
         var weight = searcher.CreateNormalizedWeight(Candidates);
-        var found = new List<Candidate>();
-        foreach (var leaf in searcher.IndexReader.Leaves)
+        var leaves = searcher.IndexReader.Leaves;
+        var scorers = new Scorer?[leaves.Count];
+        long cost = 0;
+        for (var i = 0; i < leaves.Count; i++)
         {
-            var keys = SearchDocuments.Keys(leaf.AtomicReader);
-            var scorer = keys is null ? null : weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
-            if (scorer is null)
-            {
-                continue;
-            }
-            for (var doc = scorer.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = scorer.NextDoc())
-            {
-                var key = keys!.Get(doc);
-                if ((scope is null || scope.Contains(key)) && !matches.Contains(key))
-                {
-                    found.Add(new Candidate(leaf.AtomicReader, doc, key));
-                }
-            }
+            scorers[i] = weight.GetScorer(leaves[i], leaves[i].AtomicReader.LiveDocs);
+            cost += scorers[i]?.GetCost() ?? 0;
         }
-        return found;
+        return new CandidateScorers(leaves, scorers, cost);
     }
 
     /// <summary>
-    /// Adds to <paramref name="matches"/> the keys of the candidates whose stored text holds the
-    /// needle, skipping those already in it; many are read in parallel (a Lucene reader reads
-    /// stored fields per thread).
+    /// Adds to <paramref name="matches"/> the candidates of <paramref name="scope"/> (every
+    /// document when null) not matched yet whose stored text holds the needle. Each segment is
+    /// walked from the smaller side: the candidates, skipping matched documents, or the documents
+    /// not matched yet, leaping the candidates to each; so neither a rare needle nor a common one
+    /// (whose matches a certain query found) costs work in proportion to the mailbox. Many
+    /// candidates are read in parallel (a Lucene reader reads stored fields per thread).
     /// </summary>
-    internal void Confirm(IReadOnlyList<Candidate> candidates, HashSet<long> matches)
+    internal void Confirm(CandidateScorers candidates, IReadOnlySet<long>? scope, MatchSet matches)
     {
-        var open = candidates.Where(c => !matches.Contains(c.Key)).ToList();
+        var open = new List<(int Leaf, AtomicReader Reader, int Doc, long Key)>();
+        for (var leaf = 0; leaf < candidates.Leaves.Count; leaf++)
+        {
+            var reader = candidates.Leaves[leaf].AtomicReader;
+            var keys = SearchDocuments.Keys(reader);
+            if (candidates.Scorers[leaf] is not { } scorer || keys is null)
+            {
+                continue;
+            }
+            void Consider(int doc)
+            {
+                var key = keys.Get(doc);
+                if (!matches.Contains(leaf, doc) && (scope is null || scope.Contains(key)))
+                {
+                    open.Add((leaf, reader, doc, key));
+                }
+            }
+            var unmatched = reader.MaxDoc - matches.CountIn(leaf);
+            if (unmatched < scorer.GetCost())
+            {
+                for (var doc = 0; doc < reader.MaxDoc && scorer.DocID != DocIdSetIterator.NO_MORE_DOCS; doc++)
+                {
+                    if (matches.Contains(leaf, doc) || (scorer.DocID < doc && scorer.Advance(doc) != doc) || scorer.DocID != doc)
+                    {
+                        continue;
+                    }
+                    Consider(doc);
+                }
+            }
+            else
+            {
+                for (var doc = scorer.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = scorer.NextDoc())
+                {
+                    Consider(doc);
+                }
+            }
+        }
         var held = new bool[open.Count];
         if (open.Count < ParallelFrom || Environment.ProcessorCount == 1)
         {
@@ -119,13 +147,13 @@ internal sealed class VerifiedSubstringQuery : Query
         {
             if (held[i])
             {
-                matches.Add(open[i].Key);
+                matches.Add(open[i].Leaf, open[i].Doc, open[i].Key);
             }
         }
     }
 
-    /// <summary>A candidate document: its segment, its number there, its version key.</summary>
-    internal readonly record struct Candidate(AtomicReader Reader, int Doc, long Key);
+    /// <summary>The candidates' scorer of each segment (null: none there) and a bound of their number.</summary>
+    internal sealed record CandidateScorers(IList<AtomicReaderContext> Leaves, Scorer?[] Scorers, long Cost);
 
     // Below this many candidates, starting threads costs more than it saves.
     private const int ParallelFrom = 16;
