@@ -366,5 +366,5 @@ internal sealed class MatchSet(IndexReader reader)
     public bool Contains(int leaf, int doc) => docs[leaf] is { } bits && bits.Get(doc);
 
     /// <summary>How many documents of the segment are matched.</summary>
-    public int CountIn(int leaf) => docs[leaf]?.Cardinality() ?? 0;
+    public int CountIn(int leaf) => docs[leaf]?.Cardinality ?? 0;
 }
