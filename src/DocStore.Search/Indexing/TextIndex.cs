@@ -224,40 +224,33 @@ public sealed class TextIndex : IDisposable
 
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
     {
-        var result = new HashSet<long>();
+        var matches = new MatchSet(searcher.IndexReader);
         foreach (var part in query.Parts)
         {
-            // A verified query reads stored text: only for the documents of the scope.
-            if (result.Count == 0 && part.Certain is null && (scope is null || part.Exact is not VerifiedSubstringQuery))
+            if (part.Exact is not VerifiedSubstringQuery verified)
             {
-                result.UnionWith(Collect(searcher, part.Exact, scope));
+                if (part.Certain is not null)
+                {
+                    searcher.Search(part.Certain, new KeyCollector(scope, matches));
+                }
+                searcher.Search(part.Exact, new KeyCollector(scope, matches));
                 continue;
             }
-            if (part.Certain is not null)
+            // Few candidates (a rare word) are read directly; the certain query (which walks the
+            // word dictionary) is asked only when there are many (a common word, whose documents
+            // it then spares reading).
+            var candidates = verified.CandidatesOf(searcher);
+            if (part.Certain is not null && candidates.Cost > ReadDirectlyUpTo)
             {
-                result.UnionWith(Collect(searcher, part.Certain, scope));
+                searcher.Search(part.Certain, new KeyCollector(scope, matches));
             }
-            if (scope is null)
-            {
-                result.UnionWith(Collect(searcher, part.Exact, null));
-                continue;
-            }
-            // The exact query judges only the documents of the scope not matched yet.
-            var rest = scope.Where(k => !result.Contains(k)).ToHashSet();
-            if (rest.Count > 0)
-            {
-                result.UnionWith(Collect(searcher, new FilteredQuery(part.Exact, new KeyFilter(rest), FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY), rest));
-            }
+            verified.Confirm(candidates, scope, matches);
         }
-        return result;
+        return matches.Keys;
     }
 
-    private static HashSet<long> Collect(IndexSearcher searcher, Query query, IReadOnlySet<long>? scope)
-    {
-        var collector = new KeyCollector(scope);
-        searcher.Search(query, collector);
-        return collector.Keys;
-    }
+    // Reading this many stored texts costs about what the certain query does on a large vocabulary.
+    private const int ReadDirectlyUpTo = 64;
 
     /// <summary>The size of the index files in bytes.</summary>
     public long SizeInBytes() => directory.ListAll().Sum(f => directory.FileLength(f));
@@ -322,32 +315,10 @@ public sealed class TextIndex : IDisposable
     private static long MarkOf(IDictionary<string, string> commitData) =>
         commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
-    private sealed class KeyFilter(IReadOnlySet<long> keys) : Filter
-    {
-        public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
-        {
-            var values = SearchDocuments.Keys(context.AtomicReader);
-            if (values is null)
-            {
-                return null;
-            }
-            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
-            for (var doc = 0; doc < bits.Length; doc++)
-            {
-                if ((acceptDocs is null || acceptDocs.Get(doc)) && keys.Contains(values.Get(doc)))
-                {
-                    bits.Set(doc);
-                }
-            }
-            return bits;
-        }
-    }
-
-    private sealed class KeyCollector(IReadOnlySet<long>? scope) : ICollector
+    private sealed class KeyCollector(IReadOnlySet<long>? scope, MatchSet matches) : ICollector
     {
         private NumericDocValues? keys;
-
-        public HashSet<long> Keys { get; } = [];
+        private int leaf;
 
         public bool AcceptsDocsOutOfOrder => true;
 
@@ -355,7 +326,11 @@ public sealed class TextIndex : IDisposable
         {
         }
 
-        public void SetNextReader(AtomicReaderContext context) => keys = SearchDocuments.Keys(context.AtomicReader);
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            keys = SearchDocuments.Keys(context.AtomicReader);
+            leaf = context.Ord;
+        }
 
         public void Collect(int doc)
         {
@@ -366,8 +341,30 @@ public sealed class TextIndex : IDisposable
             var key = keys.Get(doc);
             if (scope is null || scope.Contains(key))
             {
-                Keys.Add(key);
+                matches.Add(leaf, doc, key);
             }
         }
     }
+}
+
+/// <summary>
+/// The matches of one text criterion so far: their keys, and per segment their document numbers,
+/// so a later query of the criterion skips them without looking their keys up.
+/// </summary>
+internal sealed class MatchSet(IndexReader reader)
+{
+    private readonly FixedBitSet?[] docs = new FixedBitSet?[reader.Leaves.Count];
+
+    public HashSet<long> Keys { get; } = [];
+
+    public void Add(int leaf, int doc, long key)
+    {
+        Keys.Add(key);
+        (docs[leaf] ??= new FixedBitSet(reader.Leaves[leaf].AtomicReader.MaxDoc)).Set(doc);
+    }
+
+    public bool Contains(int leaf, int doc) => docs[leaf] is { } bits && bits.Get(doc);
+
+    /// <summary>How many documents of the segment are matched.</summary>
+    public int CountIn(int leaf) => docs[leaf]?.Cardinality ?? 0;
 }

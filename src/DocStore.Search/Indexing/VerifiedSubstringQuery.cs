@@ -66,6 +66,101 @@ internal sealed class VerifiedSubstringQuery : Query
         return packed.ToArray();
     }
 
+    /// <summary>
+    /// The candidates (documents where every trigram of the needle occurs) per segment, not
+    /// iterated yet, and an upper bound of their number from the postings.
+    /// </summary>
+    internal CandidateScorers CandidatesOf(IndexSearcher searcher)
+    {
+        var weight = searcher.CreateNormalizedWeight(Candidates);
+        var leaves = searcher.IndexReader.Leaves;
+        var scorers = new Scorer?[leaves.Count];
+        long cost = 0;
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            scorers[i] = weight.GetScorer(leaves[i], leaves[i].AtomicReader.LiveDocs);
+            cost += scorers[i]?.GetCost() ?? 0;
+        }
+        return new CandidateScorers(leaves, scorers, cost);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="matches"/> the candidates of <paramref name="scope"/> (every
+    /// document when null) not matched yet whose stored text holds the needle. Each segment is
+    /// walked from the smaller side: the candidates, skipping matched documents, or the documents
+    /// not matched yet, leaping the candidates to each; so neither a rare needle nor a common one
+    /// (whose matches a certain query found) costs work in proportion to the mailbox. Many
+    /// candidates are read in parallel (a Lucene reader reads stored fields per thread).
+    /// </summary>
+    internal void Confirm(CandidateScorers candidates, IReadOnlySet<long>? scope, MatchSet matches)
+    {
+        var open = new List<(int Leaf, AtomicReader Reader, int Doc, long Key)>();
+        for (var leaf = 0; leaf < candidates.Leaves.Count; leaf++)
+        {
+            var reader = candidates.Leaves[leaf].AtomicReader;
+            var keys = SearchDocuments.Keys(reader);
+            if (candidates.Scorers[leaf] is not { } scorer || keys is null)
+            {
+                continue;
+            }
+            void Consider(int doc)
+            {
+                var key = keys.Get(doc);
+                if (!matches.Contains(leaf, doc) && (scope is null || scope.Contains(key)))
+                {
+                    open.Add((leaf, reader, doc, key));
+                }
+            }
+            var unmatched = reader.MaxDoc - matches.CountIn(leaf);
+            if (unmatched < scorer.GetCost())
+            {
+                for (var doc = 0; doc < reader.MaxDoc && scorer.DocID != DocIdSetIterator.NO_MORE_DOCS; doc++)
+                {
+                    if (matches.Contains(leaf, doc) || (scorer.DocID < doc && scorer.Advance(doc) != doc) || scorer.DocID != doc)
+                    {
+                        continue;
+                    }
+                    Consider(doc);
+                }
+            }
+            else
+            {
+                for (var doc = scorer.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = scorer.NextDoc())
+                {
+                    Consider(doc);
+                }
+            }
+        }
+        var held = new bool[open.Count];
+        if (open.Count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            for (var i = 0; i < open.Count; i++)
+            {
+                held[i] = Holds(open[i].Reader, open[i].Doc);
+            }
+        }
+        else
+        {
+            Parallel.For(0, open.Count, i => held[i] = Holds(open[i].Reader, open[i].Doc));
+        }
+        for (var i = 0; i < open.Count; i++)
+        {
+            if (held[i])
+            {
+                matches.Add(open[i].Leaf, open[i].Doc, open[i].Key);
+            }
+        }
+    }
+
+    /// <summary>The candidates' scorer of each segment (null: none there) and a bound of their number.</summary>
+    internal sealed record CandidateScorers(IList<AtomicReaderContext> Leaves, Scorer?[] Scorers, long Cost);
+
+    // Below this many candidates, starting threads costs more than it saves.
+    private const int ParallelFrom = 16;
+
+    // Inflated a window at a time: a needle near the start of a long text spares inflating the rest.
+    private const int WindowBytes = 16 * 1024;
+
     /// <summary>Whether the stored text of the document holds the needle: inflated a window at a time, stopping at the first hit.</summary>
     private bool Holds(AtomicReader reader, int doc)
     {
@@ -76,14 +171,15 @@ internal sealed class VerifiedSubstringQuery : Query
             return false;
         }
         using var inflate = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(64 * 1024, needle.Length * 2));
+        var window = Math.Max(WindowBytes, needle.Length * 2);
+        var buffer = ArrayPool<byte>.Shared.Rent(window);
         try
         {
             // The last needle.Length - 1 bytes of a window are kept: a hit may straddle two reads.
             var filled = 0;
             while (true)
             {
-                var read = inflate.Read(buffer, filled, buffer.Length - filled);
+                var read = inflate.Read(buffer, filled, window - filled);
                 if (read == 0)
                 {
                     return false;
