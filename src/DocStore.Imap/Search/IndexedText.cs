@@ -38,16 +38,30 @@ internal sealed class IndexedText
         {
             var distinct = exactKeys.Distinct().ToList();
             var results = await fullText.MatchAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
-            exact = distinct.Zip(results).ToDictionary(p => p.First, p => p.Second);
+            exact = ByInstance(exactKeys, distinct.Zip(results).ToDictionary(p => p.First, p => p.Second));
         }
         var approximate = new Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>>();
         if (fuzzyKeys.Count > 0)
         {
             var distinct = fuzzyKeys.Distinct().ToList();
             var results = await fuzzyText!.MatchFuzzyAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
-            approximate = distinct.Zip(results).ToDictionary(p => p.First, p => p.Second);
+            approximate = ByInstance(fuzzyKeys, distinct.Zip(results).ToDictionary(p => p.First, p => p.Second));
         }
         return new IndexedText(exact, approximate);
+    }
+
+    /// <summary>
+    /// The answers keyed by the tree's own key objects: they are looked up once per message of
+    /// the mailbox, and hashing a key's strings each time cost more than the lookup itself.
+    /// </summary>
+    private static Dictionary<TextKey, T> ByInstance<T>(List<TextKey> keys, Dictionary<TextKey, T> answers)
+    {
+        var byInstance = new Dictionary<TextKey, T>(ReferenceEqualityComparer.Instance);
+        foreach (var key in keys)
+        {
+            byInstance[key] = answers[key];
+        }
+        return byInstance;
     }
 
     /// <summary>Whether the message matches the key, exactly or (under FUZZY, <paramref name="isFuzzy"/>) approximately.</summary>

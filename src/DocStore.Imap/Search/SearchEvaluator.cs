@@ -11,73 +11,91 @@ namespace DocStore.Imap.Search;
 /// </summary>
 internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<uint> savedResult, DateTimeOffset now, Func<MessageSummary, Task<MessageText?>> loadText, IndexedText? indexed = null)
 {
-    public async Task<bool> MatchesAsync(SearchKey key, int number, MessageSummary message)
+    /// <summary>
+    /// Whether the message matches. Keys that need the message's text (SENTBEFORE and friends;
+    /// the text keys when there is no index) load it only when the outcome depends on them; a
+    /// tree that needs none completes synchronously, without allocating, for each of a
+    /// mailbox's messages.
+    /// </summary>
+    public async ValueTask<bool> MatchesAsync(SearchKey key, int number, MessageSummary message)
     {
-        MessageText? text = null;
-        var textLoaded = false;
-        async Task<MessageText?> Text()
+        var verdict = Match(key, fuzzy: false, number, message, text: null, textLoaded: false);
+        if (verdict != Verdict.NeedsText)
         {
-            if (!textLoaded)
-            {
-                text = await loadText(message);
-                textLoaded = true;
-            }
-            return text;
+            return verdict == Verdict.Yes;
         }
+        var text = await loadText(message);
+        return Match(key, fuzzy: false, number, message, text, textLoaded: true) == Verdict.Yes;
+    }
 
-        // RFC 6203 §3: under FUZZY text keys match approximately; the other keys stay exact.
-        async Task<bool> Match(SearchKey k, bool fuzzy)
+    private enum Verdict { No, Yes, NeedsText }
+
+    private static Verdict Of(bool matches) => matches ? Verdict.Yes : Verdict.No;
+
+    // RFC 6203 §3: under FUZZY text keys match approximately; the other keys stay exact.
+    private Verdict Match(SearchKey k, bool fuzzy, int number, MessageSummary message, MessageText? text, bool textLoaded)
+    {
+        switch (k)
         {
-            switch (k)
-            {
-                case AllKey:
-                    return true;
-                case AndKey and:
-                    foreach (var inner in and.Keys)
+            case AllKey:
+                return Verdict.Yes;
+            case AndKey and:
+                var pending = false;
+                foreach (var inner in and.Keys)
+                {
+                    var verdict = Match(inner, fuzzy, number, message, text, textLoaded);
+                    if (verdict == Verdict.No)
                     {
-                        if (!await Match(inner, fuzzy))
-                        {
-                            return false;
-                        }
+                        return Verdict.No;
                     }
-                    return true;
-                case OrKey or:
-                    return await Match(or.Left, fuzzy) || await Match(or.Right, fuzzy);
-                case NotKey not:
-                    return !await Match(not.Key, fuzzy);
-                case FuzzyKey inner:
-                    return await Match(inner.Key, fuzzy: true);
-                case SequenceKey sequence when sequence.Set.IsSavedResult:
-                    return savedResult.Contains(message.Uid);
-                case SequenceKey sequence:
-                    return sequence.IsUid ? sequence.Set.Contains(message.Uid, largestUid) : sequence.Set.Contains((uint)number, (uint)count);
-                case FlagKey flag:
-                    return HasFlag(message.Flags, flag.Flag) == flag.IsSet;
-                case SizeKey size:
-                    return size.Comparison == SearchSizeComparison.Larger ? (ulong)message.Size > size.Size : (ulong)message.Size < size.Size;
-                case WithinKey within:
-                    var age = now - message.InternalDate;
-                    return within.Comparison == SearchWithinComparison.Older ? age.TotalSeconds >= within.Seconds : age.TotalSeconds <= within.Seconds;
-                case ModSeqKey modSeq:
-                    return (ulong)message.ModSeq >= modSeq.ModSeq;
-                case IdKey id:
-                    return id.Field == SearchIdField.Email && string.Equals(id.Id, message.EmailId.ToString("N"), StringComparison.OrdinalIgnoreCase);
-                case DateKey date when date.Field == SearchDateField.Sent:
-                    return await Text() is { SentDate: { } sent } && Compare(DateOnly.FromDateTime(sent.DateTime), date);
-                case DateKey date:
-                    // RFC 9051 §6.4.4: dates disregard time and time zone; the internal date's own
-                    // zone decides the day. No save date is kept apart yet: it is the internal date.
-                    return Compare(DateOnly.FromDateTime(message.InternalDate.DateTime), date);
-                case TextKey textKey when indexed is not null:
-                    return indexed.Matches(textKey, fuzzy, message);
-                case TextKey textKey:
-                    return await Text() is { } loaded && MatchesText(loaded, textKey);
-                default:
-                    return false;
-            }
+                    pending |= verdict == Verdict.NeedsText;
+                }
+                return pending ? Verdict.NeedsText : Verdict.Yes;
+            case OrKey or:
+                var left = Match(or.Left, fuzzy, number, message, text, textLoaded);
+                if (left == Verdict.Yes)
+                {
+                    return Verdict.Yes;
+                }
+                var right = Match(or.Right, fuzzy, number, message, text, textLoaded);
+                return right == Verdict.Yes ? Verdict.Yes : left == Verdict.NeedsText || right == Verdict.NeedsText ? Verdict.NeedsText : Verdict.No;
+            case NotKey not:
+                return Match(not.Key, fuzzy, number, message, text, textLoaded) switch
+                {
+                    Verdict.Yes => Verdict.No,
+                    Verdict.No => Verdict.Yes,
+                    _ => Verdict.NeedsText,
+                };
+            case FuzzyKey inner:
+                return Match(inner.Key, fuzzy: true, number, message, text, textLoaded);
+            case SequenceKey sequence when sequence.Set.IsSavedResult:
+                return Of(savedResult.Contains(message.Uid));
+            case SequenceKey sequence:
+                return Of(sequence.IsUid ? sequence.Set.Contains(message.Uid, largestUid) : sequence.Set.Contains((uint)number, (uint)count));
+            case FlagKey flag:
+                return Of(HasFlag(message.Flags, flag.Flag) == flag.IsSet);
+            case SizeKey size:
+                return Of(size.Comparison == SearchSizeComparison.Larger ? (ulong)message.Size > size.Size : (ulong)message.Size < size.Size);
+            case WithinKey within:
+                var age = now - message.InternalDate;
+                return Of(within.Comparison == SearchWithinComparison.Older ? age.TotalSeconds >= within.Seconds : age.TotalSeconds <= within.Seconds);
+            case ModSeqKey modSeq:
+                return Of((ulong)message.ModSeq >= modSeq.ModSeq);
+            case IdKey id:
+                return Of(id.Field == SearchIdField.Email && string.Equals(id.Id, message.EmailId.ToString("N"), StringComparison.OrdinalIgnoreCase));
+            case DateKey date when date.Field == SearchDateField.Sent:
+                return !textLoaded ? Verdict.NeedsText : Of(text is { SentDate: { } sent } && Compare(DateOnly.FromDateTime(sent.DateTime), date));
+            case DateKey date:
+                // RFC 9051 §6.4.4: dates disregard time and time zone; the internal date's own
+                // zone decides the day. No save date is kept apart yet: it is the internal date.
+                return Of(Compare(DateOnly.FromDateTime(message.InternalDate.DateTime), date));
+            case TextKey textKey when indexed is not null:
+                return Of(indexed.Matches(textKey, fuzzy, message));
+            case TextKey textKey:
+                return !textLoaded ? Verdict.NeedsText : Of(text is { } loaded && MatchesText(loaded, textKey));
+            default:
+                return Verdict.No;
         }
-
-        return await Match(key, fuzzy: false);
     }
 
     private static bool Compare(DateOnly day, DateKey key) => key.Comparison switch
@@ -87,17 +105,17 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
         _ => day >= key.Date,
     };
 
-    private static bool HasFlag(MessageFlags flags, string flag) => flag.ToUpperInvariant() switch
+    private static bool HasFlag(MessageFlags flags, string flag)
     {
-        "\\SEEN" => flags.Seen,
-        "\\ANSWERED" => flags.Answered,
-        "\\FLAGGED" => flags.Flagged,
-        "\\DELETED" => flags.Deleted,
-        "\\DRAFT" => flags.Draft,
-        // DocStore never reports a message as \Recent (RFC 9051 drops it; RFC 3501 allows none).
-        "\\RECENT" => false,
-        _ => flags.Keywords.Contains(flag, StringComparer.OrdinalIgnoreCase),
-    };
+        static bool Is(string flag, string name) => string.Equals(flag, name, StringComparison.OrdinalIgnoreCase);
+        return Is(flag, "\\Seen") ? flags.Seen
+            : Is(flag, "\\Answered") ? flags.Answered
+            : Is(flag, "\\Flagged") ? flags.Flagged
+            : Is(flag, "\\Deleted") ? flags.Deleted
+            : Is(flag, "\\Draft") ? flags.Draft
+            // DocStore never reports a message as \Recent (RFC 9051 drops it; RFC 3501 allows none).
+            : !Is(flag, "\\Recent") && flags.Keywords.Contains(flag, StringComparer.OrdinalIgnoreCase);
+    }
 
     private static bool MatchesText(MessageText text, TextKey key)
     {
