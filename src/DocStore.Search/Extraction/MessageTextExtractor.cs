@@ -74,7 +74,11 @@ public static class MessageTextExtractor
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failed++;
-                logger?.LogWarning(ex, "Text of a {MediaType} part could not be extracted; the message is indexed without it", part.ContentType.MimeType);
+                // One line per part: a mailbox full of broken PDFs must not bury the log in stack
+                // traces; the trace is there at Debug level for whoever looks into one.
+                logger?.LogWarning("Text of a {MediaType} part could not be extracted ({Error}: {Reason}); the message is indexed without it",
+                    part.ContentType.MimeType, ex.GetType().Name, ex.Message);
+                logger?.LogDebug(ex, "Extraction of a {MediaType} part failed", part.ContentType.MimeType);
             }
         }
     }
