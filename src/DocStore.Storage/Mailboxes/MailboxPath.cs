@@ -53,6 +53,30 @@ internal sealed record MailboxPath(TreeKind Kind, string? Owner, string[] Levels
         return true;
     }
 
+    /// <summary>
+    /// The levels as stored: a personal tree's INBOX in any case is the collection <c>INBOX</c>
+    /// (RFC 9051 §5.1); other trees' names are as they are.
+    /// </summary>
+    public string[] StoredLevels => Kind == TreeKind.Personal && Levels.Length > 0 && MailboxNames.IsInbox(Levels[0])
+        ? ["INBOX", .. Levels[1..]]
+        : Levels;
+
+    /// <summary>
+    /// <c>WITH RECURSIVE walk(id, depth)</c>: the CTE that follows a name's levels down one tree by the
+    /// indexed sibling names, never more rows than levels; the collection is the row at depth
+    /// <c>cardinality(levels)</c>. <paramref name="levels"/> is the text[] parameter,
+    /// <paramref name="ownerCondition"/> the condition on the top level's <c>c.owner_id</c>.
+    /// </summary>
+    public static string WalkSql(string levels, string ownerCondition) => $"""
+        WITH RECURSIVE walk AS (
+            SELECT c.id, 1 AS depth FROM collection c
+             WHERE c.parent_id IS NULL AND c.name = ({levels})[1] AND {ownerCondition}
+            UNION ALL
+            SELECT c.id, w.depth + 1 FROM walk w JOIN collection c ON c.parent_id = w.id AND c.name = ({levels})[w.depth + 1]
+             WHERE w.depth < cardinality({levels})
+        )
+        """;
+
     /// <summary>The name inside the tree (<c>Projects/Alpha</c>).</summary>
     public string Relative => string.Join(MailboxNames.Delimiter, Levels);
 

@@ -40,16 +40,11 @@ public sealed partial class MailboxStore
     // the name is resolved in the statement itself (as SelectByPath, without the rights, which
     // are all the owner's), so APPEND costs one round trip and one pooled connection, not two.
     // No such mailbox: collection 0, and file_mail raises DS404 (TRYCREATE).
-    private const string FileMailIntoOwn = """
+    private static readonly string FileMailIntoOwn = """
         SELECT o_uidvalidity, o_uid, o_document, o_outcome, o_unstored
           FROM file_mail(COALESCE((
-                   WITH RECURSIVE walk AS (
-                       SELECT c.id, 1 AS depth FROM collection c
-                        WHERE c.parent_id IS NULL AND c.name = ($1::text[])[1] AND c.owner_id = $2
-                       UNION ALL
-                       SELECT c.id, w.depth + 1 FROM walk w JOIN collection c ON c.parent_id = w.id AND c.name = ($1::text[])[w.depth + 1]
-                        WHERE w.depth < cardinality($1::text[])
-                   )
+        """ + MailboxPath.WalkSql("$1::text[]", "c.owner_id = $2") + """
+
                    SELECT id FROM walk WHERE depth = cardinality($1::text[])), 0),
                $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
         """;
@@ -141,8 +136,7 @@ public sealed partial class MailboxStore
         {
             return null;
         }
-        string[] levels = MailboxNames.IsInbox(path.Levels[0]) ? ["INBOX", .. path.Levels[1..]] : path.Levels;
-        return await FileAsync(user, new FilingTarget(0, levels), messages, actor, cancellationToken);
+        return await FileAsync(user, new FilingTarget(0, path.StoredLevels), messages, actor, cancellationToken);
     }
 
     /// <summary>Where file_mail files: a mailbox by id, or one of the user's own by its levels.</summary>

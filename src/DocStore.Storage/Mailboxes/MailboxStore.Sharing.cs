@@ -21,15 +21,8 @@ public sealed partial class MailboxStore
 
     // Walks the levels of a name down one tree (by the indexed sibling names), then reads the
     // rights: one round-trip, and never more than the levels of the name.
-    private const string SelectByPath = """
-        WITH RECURSIVE walk AS (
-            SELECT c.id, 1 AS depth FROM collection c
-             WHERE c.parent_id IS NULL AND c.name = (@levels::text[])[1]
-               AND (c.owner_id = @owner OR (@owner::bigint IS NULL AND c.owner_id IS NULL))
-            UNION ALL
-            SELECT c.id, w.depth + 1 FROM walk w JOIN collection c ON c.parent_id = w.id AND c.name = (@levels::text[])[w.depth + 1]
-             WHERE w.depth < cardinality(@levels::text[])
-        )
+    private static readonly string SelectByPath = MailboxPath.WalkSql("@levels::text[]", "(c.owner_id = @owner OR (@owner::bigint IS NULL AND c.owner_id IS NULL))") + """
+
         SELECT c.id AS Id, c.object_id AS ObjectId, c.special_use AS SpecialUse, c.uidvalidity AS UidValidity,
                c.uidnext AS UidNext, c.highestmodseq AS HighestModSeq, collection_rights(c.id, @user) AS Rights
           FROM walk w JOIN collection c ON c.id = w.id
@@ -173,7 +166,7 @@ public sealed partial class MailboxStore
         {
             return null;
         }
-        var levels = path.Kind == TreeKind.Personal && MailboxNames.IsInbox(path.Levels[0]) ? ["INBOX", .. path.Levels[1..]] : path.Levels;
+        var levels = path.StoredLevels;
         var row = await connection.QuerySingleOrDefaultAsync<PathRow>(new CommandDefinition(SelectByPath,
             new { levels, owner, user = user.Id }, cancellationToken: cancellationToken));
         if (row is null)
