@@ -139,27 +139,11 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
         return new ViewUpdate(expungedNumbers, added > 0 || expungedNumbers.Count > 0 ? messages.Count : null, flagChanges);
     }
 
+    /// <summary>The index of the message with this UID, or -1.</summary>
     private int IndexOf(uint uid)
     {
-        int low = 0, high = messages.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            var found = messages[middle].Uid;
-            if (found == uid)
-            {
-                return middle;
-            }
-            if (found < uid)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-        return -1;
+        var index = FirstAtOrAbove(uid);
+        return index < messages.Count && messages[index].Uid == uid ? index : -1;
     }
 
     /// <summary>
