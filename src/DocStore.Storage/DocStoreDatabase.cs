@@ -157,6 +157,20 @@ public sealed class DocStoreDatabase : IAsyncDisposable
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
+        // A connection going back to the pool is not reset: Npgsql would otherwise send seven
+        // statements (RESET ALL, SET SESSION AUTHORIZATION DEFAULT, pg_advisory_unlock_all(),
+        // UNLISTEN *, CLOSE ALL, DISCARD SEQUENCES, DISCARD TEMP) ahead of the next command on it,
+        // seven of the eleven statements a one-UID STORE ran (pg_stat_statements). DocStore leaves
+        // no session state behind: settings are transaction-local (set_config(..., true), or SET
+        // with its RESET in the same implicit transaction, which a failure rolls back), the one
+        // advisory lock (migrations) is released in a finally, and there are no temporary tables
+        // or cursors. The change listener's connection keeps its LISTEN when it goes back to the
+        // pool at shutdown, which only lets another user of it drop the notifications. A
+        // connection string that says otherwise keeps its own choice.
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
         return builder.Build();
     }
 

@@ -104,6 +104,14 @@ public partial interface IMailboxStore
     Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Several STOREs of the same change (one UID collection per command, in the order the client
+    /// sent them) in one transaction and one round trip: the same outcome as running them one
+    /// after the other, since applying the same change twice changes nothing more, with one audit
+    /// row per command that reached a message. The result holds each message once.
+    /// </summary>
+    Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyList<IReadOnlyCollection<uint>> commands, FlagChange change, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
     /// COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): the same documents gain entries in the target
     /// (no byte is copied), with their flags, internal dates and this user's \Seen; a move also
     /// removes the source entries, leaving tombstones, in the same transaction. Null when the

@@ -111,13 +111,23 @@ internal static class CommandTable
         {
             return;
         }
+        await CompleteAsync(session, command, completion, allowExpunge: entry?.AllowsExpunge ?? true, report: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a command's tagged completion, after the updates the session owes the client. A
+    /// command answered within a group of pipelined STOREs (<see cref="StoreBatch"/>) other than
+    /// the last passes <paramref name="report"/> false: the group's last command reports.
+    /// </summary>
+    internal static async Task CompleteAsync(ImapSession session, ImapCommand command, Completion completion, bool allowExpunge, bool report, CancellationToken cancellationToken)
+    {
         // RFC 9051 §7.4: a command whose own change left the view current has nothing to report;
         // a change by another session moves the mailbox past the view and is reported then.
-        if (completion.Status != ImapStatus.Bad && session.Selected is not null && !session.ViewIsCurrent)
+        if (report && completion.Status != ImapStatus.Bad && session.Selected is not null && !session.ViewIsCurrent)
         {
             try
             {
-                await session.ReportChangesAsync(allowExpunge: entry?.AllowsExpunge ?? true, cancellationToken);
+                await session.ReportChangesAsync(allowExpunge, cancellationToken);
             }
             catch (DbException ex)
             {
@@ -151,13 +161,16 @@ internal static class CommandTable
         catch (DbException ex)
         {
             session.LogStoreFailure(command.Name, ex);
-            return Completion.No("The store is unavailable; nothing was changed. Try again.", "UNAVAILABLE");
+            return StoreUnavailable;
         }
         catch (LegalHoldException ex)
         {
             return Completion.No(ex.Message, "CANNOT");
         }
     }
+
+    /// <summary>A command whose store transaction failed: it changed nothing.</summary>
+    internal static Completion StoreUnavailable { get; } = Completion.No("The store is unavailable; nothing was changed. Try again.", "UNAVAILABLE");
 
     private static AllowedIn StateOf(ImapSession session) => session.State switch
     {

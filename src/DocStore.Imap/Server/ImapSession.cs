@@ -100,6 +100,16 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 break;
             }
+            if (ReadAheadStores(command) is { } pipelined)
+            {
+                var goOn = await StoreBatch.ExecuteAsync(this, pipelined, cancellationToken);
+                await FlushAsync(cancellationToken);
+                if (!goOn)
+                {
+                    break;
+                }
+                continue;
+            }
             try
             {
                 await CommandTable.ExecuteAsync(this, command, cancellationToken);

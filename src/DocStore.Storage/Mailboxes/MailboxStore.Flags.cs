@@ -19,6 +19,10 @@ public sealed partial class MailboxStore
         """;
 
     // STORE in one round trip: two statements sent together run as one implicit transaction.
+    // Several STOREs with the same change (a client's pipelined commands) run as one: @uids is
+    // their union, and @requested/@commandOf name each command's UIDs so that each still gets its
+    // own audit row, counting as changed only what it changed itself (the first command naming
+    // a message changes it; the same change again by a later command is no change).
     // The first locks the entries in UID order before anything else, as EXPUNGE does, so two
     // commands on overlapping UIDs queue instead of deadlocking; the second (a fresh snapshot,
     // so it reads the locked rows as they are now) computes the new flags, applies them and
@@ -103,12 +107,19 @@ public sealed partial class MailboxStore
             SELECT 'flags', @collection, document_id, uid, @owner FROM updated
             UNION ALL
             SELECT 'flags', collection_id, document_id, uid, @owner FROM touched
+        ), requested AS (
+            SELECT r.uid, r.command FROM unnest(@requested::bigint[], @commandOf::int[]) AS r(uid, command)
         ), audited AS (
             INSERT INTO audit (principal_id, principal_name, action, collection_id, address, client, details)
             SELECT @principalId, @principalName, 'flags', @collection, @address::inet, @client,
                    jsonb_build_object('operation', @operationName::text, 'flags', @flagsText::text,
-                                      'uids', (SELECT count(*) FROM plan)::text, 'changed', (SELECT count(*) FROM plan WHERE changed)::text)
-             WHERE EXISTS (SELECT 1 FROM plan)
+                                      'uids', c.uids::text, 'changed', c.changed::text)
+              FROM (SELECT r.command, count(*) AS uids,
+                           count(*) FILTER (WHERE p.changed AND NOT EXISTS (
+                               SELECT 1 FROM requested e WHERE e.uid = r.uid AND e.command < r.command)) AS changed
+                      FROM requested r JOIN plan p ON p.uid = r.uid
+                     GROUP BY r.command) c
+             ORDER BY c.command
         ), mailbox AS (
             SELECT (SELECT highestmodseq FROM collection WHERE id = @collection) AS highest,
                    (SELECT min(modseq) FROM updated) AS first_ours, (SELECT max(modseq) FROM updated) AS last_ours,
@@ -183,20 +194,48 @@ public sealed partial class MailboxStore
     /// the document's tags, so entries of the same document elsewhere get a new modseq as well.
     /// An entry whose flags do not change keeps its modseq. One round trip (see <see cref="StoreFlags"/>).
     /// </summary>
-    public async Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken)
+    public Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) =>
+        StoreFlagsAsync(user, mailboxId, [uids], change, actor, cancellationToken);
+
+    /// <summary>
+    /// Applies the same STORE for several commands in one transaction (see the interface): the
+    /// union of their UIDs is changed once, and each command that reached a message gets its own
+    /// audit row.
+    /// </summary>
+    public async Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyList<IReadOnlyCollection<uint>> commands, FlagChange change, Actor actor, CancellationToken cancellationToken)
     {
-        if (uids.Count == 0)
+        var total = 0;
+        foreach (var command in commands)
+        {
+            total += command.Count;
+        }
+        if (total == 0)
         {
             return FlagStoreResult.None;
         }
 
+        var requestedUids = new long[total];
+        var commandOf = new int[total];
+        var at = 0;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            foreach (var uid in commands[i])
+            {
+                requestedUids[at] = uid;
+                commandOf[at++] = i + 1;
+            }
+        }
+        var uids = commands.Count == 1 ? requestedUids : requestedUids.Distinct().ToArray();
+
         var requested = FlagSet.Parse(change.Flags);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlagsText(uids.Count, flagDurability), new
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlagsText(uids.Length, flagDurability), new
         {
             collection = mailboxId,
             owner = user.Id,
-            uids = uids.Select(u => (long)u).ToArray(),
+            uids,
+            requested = requestedUids,
+            commandOf,
             operation = change.Operation switch { FlagOperation.Add => "add", FlagOperation.Remove => "remove", _ => "replace" },
             requested.Seen,
             requested.Answered,

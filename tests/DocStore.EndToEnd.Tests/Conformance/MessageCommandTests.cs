@@ -76,6 +76,85 @@ public sealed class MessageCommandTests : IClassFixture<FreshServer>
     }
 
     [Fact]
+    public async Task Pipelined_stores_in_one_write_answer_in_order_each_with_its_own_flags_and_bad_ones_in_their_place()
+    {
+        await using var imap = await ImapSession.SignInAsync(fixture);
+        await using var watcher = await ImapSession.SignInAsync(fixture);
+        var box = await imap.NewMailboxAsync();
+        await imap.AppendManyAsync(box, 4);
+        await imap.OkAsync($"SELECT {box}");
+        await watcher.OkAsync($"SELECT {box}");
+
+        // RFC 9051 §5.5: one write, answered command by command. p3 does not parse, p5 is refused
+        // by STORE itself; the STOREs around them still run, with the same change or another one.
+        await imap.SendAsync(
+            "p1 STORE 1 +FLAGS (\\Flagged)\r\n" +
+            "p2 UID STORE 2 +FLAGS (\\Flagged)\r\n" +
+            "p3 STORE 3 +FLAGS (\\Flagged\r\n" +
+            "p4 STORE 3:4 +FLAGS.SILENT (\\Flagged)\r\n" +
+            "p5 STORE 1 +FLAGS (\\Recent)\r\n" +
+            "p6 STORE 1 +FLAGS (\\Flagged)\r\n" +
+            "p7 STORE 1:2 +FLAGS (\\Seen)\r\n" +
+            "p8 UID STORE 2 -FLAGS (\\Flagged)\r\n" +
+            "p9 STORE 9 +FLAGS (\\Seen)\r\n");
+        var lines = new List<string>();
+        while (lines.Count == 0 || !lines[^1].StartsWith("p9 ", StringComparison.Ordinal))
+        {
+            lines.Add(await imap.ReadLineAsync());
+        }
+        var watched = await watcher.OkAsync("NOOP");
+        var final = await imap.OkAsync("FETCH 1:4 (FLAGS)");
+
+        Assert.Equal("* 1 FETCH (FLAGS (\\Flagged))", lines[0]);
+        Assert.Equal("p1 OK STORE completed", lines[1]);
+        Assert.Equal("* 2 FETCH (FLAGS (\\Flagged) UID 2)", lines[2]);
+        Assert.Equal("p2 OK UID STORE completed", lines[3]);
+        Assert.StartsWith("p3 BAD ", lines[4], StringComparison.Ordinal);
+        Assert.Equal("p4 OK STORE completed", lines[5]);
+        Assert.StartsWith("p5 BAD ", lines[6], StringComparison.Ordinal);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Flagged))", lines[7]);
+        Assert.Equal("p6 OK STORE completed", lines[8]);
+        Assert.Equal(["\\Flagged", "\\Seen"], Answers.FlagsOf(lines[9]));
+        Assert.StartsWith("* 1 FETCH ", lines[9], StringComparison.Ordinal);
+        Assert.Equal(["\\Flagged", "\\Seen"], Answers.FlagsOf(lines[10]));
+        Assert.StartsWith("* 2 FETCH ", lines[10], StringComparison.Ordinal);
+        Assert.Equal("p7 OK STORE completed", lines[11]);
+        Assert.Equal("* 2 FETCH (FLAGS (\\Seen) UID 2)", lines[12]);
+        Assert.Equal("p8 OK UID STORE completed", lines[13]);
+        Assert.StartsWith("p9 BAD ", lines[14], StringComparison.Ordinal);
+        Assert.Equal(15, lines.Count);
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Seen))", "* 2 FETCH (FLAGS (\\Seen))", "* 3 FETCH (FLAGS (\\Flagged))", "* 4 FETCH (FLAGS (\\Flagged))"],
+            final.Select(l => l.Replace("(\\Seen \\Flagged)", "(\\Flagged \\Seen)", StringComparison.Ordinal)));
+        // The other session hears every message's final flags.
+        Assert.Equal(4, watched.Count(l => l.Contains(" FETCH ", StringComparison.Ordinal)));
+        Assert.Contains(watched, l => l.StartsWith("* 2 FETCH (", StringComparison.Ordinal) && Answers.FlagsOf(l).SetEquals(["\\Seen"]));
+        Assert.Contains(watched, l => l.StartsWith("* 1 FETCH (", StringComparison.Ordinal) && Answers.FlagsOf(l).SetEquals(["\\Flagged", "\\Seen"]));
+        Assert.Contains(watched, l => l.StartsWith("* 3 FETCH (", StringComparison.Ordinal) && Answers.FlagsOf(l).SetEquals(["\\Flagged"]));
+        Assert.Contains(watched, l => l.StartsWith("* 4 FETCH (", StringComparison.Ordinal) && Answers.FlagsOf(l).SetEquals(["\\Flagged"]));
+    }
+
+    [Fact]
+    public async Task Many_pipelined_stores_in_one_write_each_get_their_ok_and_all_take_effect()
+    {
+        await using var imap = await ImapSession.SignInAsync(fixture);
+        var box = await imap.NewMailboxAsync();
+        await imap.AppendManyAsync(box, 40);
+        await imap.OkAsync($"SELECT {box}");
+
+        // More than one group can hold (64 commands): the rest runs as the next group.
+        await imap.SendAsync(string.Concat(Enumerable.Range(1, 80).Select(i => $"q{i} UID STORE {(i - 1) % 40 + 1} +FLAGS.SILENT (\\Answered)\r\n")));
+        var lines = new List<string>();
+        while (lines.Count == 0 || !lines[^1].StartsWith("q80 ", StringComparison.Ordinal))
+        {
+            lines.Add(await imap.ReadLineAsync());
+        }
+        var answered = await imap.OkAsync("SEARCH ANSWERED");
+
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => $"q{i} OK UID STORE completed"), lines);
+        Assert.Equal("* SEARCH " + string.Join(' ', Enumerable.Range(1, 40)), Assert.Single(answered));
+    }
+
+    [Fact]
     public async Task Recent_can_never_be_stored()
     {
         await using var imap = await ImapSession.SignInAsync(fixture);

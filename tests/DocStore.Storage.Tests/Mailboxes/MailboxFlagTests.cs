@@ -227,6 +227,38 @@ public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task Stores_of_the_same_change_grouped_in_one_transaction_get_one_modseq_and_an_audit_row_each()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var uids = new uint[4];
+        for (var i = 0; i < uids.Length; i++)
+        {
+            uids[i] = await AppendAsync(store, user, mailbox, Message());
+        }
+        await StoreAsync(user, mailbox, [uids[3]], FlagOperation.Add, @"\Flagged");
+        var highest = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+
+        // Pipelined: +\Flagged on 1, on 1 and 2 again, on 4 (already flagged), on a UID the mailbox lacks.
+        IReadOnlyCollection<uint>[] commands = [[uids[0]], [uids[0], uids[1]], [uids[3]], [uids[3] + 100]];
+        var stored = await store.StoreFlagsAsync(user, mailbox.Id, commands, new FlagChange(FlagOperation.Add, [@"\Flagged"]), ActorFor(user), None);
+
+        Assert.Equal([uids[0], uids[1], uids[3]], stored.Select(r => r.Uid));
+        Assert.All(stored, r => Assert.True(r.Flags.Flagged));
+        Assert.Equal(highest + 1, stored[0].ModSeq);
+        Assert.Equal(highest + 1, stored[1].ModSeq);
+        Assert.True(stored[2].ModSeq <= highest, "an entry the change leaves as it was keeps its modseq");
+        Assert.Equal(highest, stored.ModSeqBefore);
+        Assert.Equal(highest + 1, stored.ModSeqAfter);
+        Assert.Equal([uids[0], uids[1]], (await store.ChangedSinceAsync(user, mailbox.Id, highest, None)).Select(m => m.Uid));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var audited = (await connection.QueryAsync<(string Uids, string Changed)>(
+            "SELECT details->>'uids', details->>'changed' FROM audit WHERE action = 'flags' AND collection_id = @id ORDER BY id", new { id = mailbox.Id })).ToList();
+        // The first row is the STORE before; then one per command that reached a message, each
+        // counting only what it changed itself.
+        Assert.Equal([("1", "1"), ("1", "1"), ("2", "1"), ("1", "0")], audited);
+    }
+
+    [Fact]
     public async Task Each_update_statement_of_one_transaction_gets_its_own_modseq()
     {
         var (user, mailbox) = await NewMailboxAsync();
