@@ -115,6 +115,7 @@ internal static class ServeCommand
             app.MapMe();
             app.MapConsole();
             app.MapDocumentApi();
+            await WarmUpAsync(app.Services, startupLogger, cancellationToken);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -134,6 +135,30 @@ internal static class ServeCommand
             startupLogger.LogInformation("DocStore is stopping");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// APPEND's filing path once, refused by the database before it writes anything (see
+    /// <see cref="MailboxStore.WarmUpFilingAsync"/>): the first APPEND after a restart, and the
+    /// IDLE sessions waiting for its notification, then do not wait for it to be compiled.
+    /// </summary>
+    private static async Task WarmUpAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<IMailboxStore>() is not MailboxStore mailboxes)
+        {
+            return;
+        }
+        try
+        {
+            if (!await mailboxes.WarmUpFilingAsync(cancellationToken))
+            {
+                logger.LogWarning("The filing warm-up was not refused by the database as expected");
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogWarning(ex, "The filing warm-up failed; the first APPEND compiles its path instead");
+        }
     }
 
     private static void ConfigureServices(IServiceCollection services, DocStoreDatabase database, ImapOptions imapOptions, FlagDurability flagDurability)

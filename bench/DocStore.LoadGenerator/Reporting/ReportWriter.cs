@@ -29,6 +29,7 @@ internal static class ReportWriter
         new("IDLE notification delay p50 (ms)", "idle.notify_p50_ms", "< 50 ms", m => m.DocStore < 50),
         new("IDLE notification delay p95 (ms)", "idle.notify_p95_ms", "", Target: null),
         new("IDLE notification delay max (ms)", "idle.notify_max_ms", "", Target: null),
+        new("Server CPU per IDLE round: APPEND to the last EXISTS (ms)", "idle.server_cpu_ms", "", Target: null),
         new("Idle connections not notified within 30 s", "idle.not_notified", "", Target: null),
         new("Idle connections the server closed", "idle.lost", "", Target: null),
         new("Time to open the idle connections (s)", "idle.connect_s", "", Target: null),

@@ -14,13 +14,18 @@ namespace DocStore.Imap.Server;
 /// </summary>
 public sealed class SharedDeltas(IMailboxStore mailboxes)
 {
-    private readonly ConditionalWeakTable<Task, ConcurrentDictionary<(long User, long Mailbox, long Since), Lazy<Task<MailboxDelta>>>> bySignal = new();
+    // The key is a class, not a value tuple: a dictionary over a value-type key is generic code that
+    // ReadyToRun cannot precompile, so the first change after a restart compiled it while every
+    // idling session waited.
+    private readonly ConditionalWeakTable<Task, ConcurrentDictionary<ReadKey, Lazy<Task<MailboxDelta>>>> bySignal = new();
+
+    private sealed record ReadKey(long User, long Mailbox, long Since);
 
     public Task<MailboxDelta> ReadAsync(Task signal, User user, long mailboxId, long sinceModSeq)
     {
         var reads = bySignal.GetValue(signal, _ => new());
         // Not the caller's token: the read is shared, and one session leaving must not fail the rest.
-        return reads.GetOrAdd((user.Id, mailboxId, sinceModSeq),
+        return reads.GetOrAdd(new ReadKey(user.Id, mailboxId, sinceModSeq),
             _ => new Lazy<Task<MailboxDelta>>(() => ReadFreshAsync(mailboxes, user, mailboxId, sinceModSeq, CancellationToken.None))).Value;
     }
 

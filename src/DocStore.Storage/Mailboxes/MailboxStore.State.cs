@@ -1,6 +1,7 @@
 using Dapper;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Principals;
+using Npgsql;
 
 namespace DocStore.Storage.Mailboxes;
 
@@ -16,16 +17,38 @@ public sealed partial class MailboxStore
          ORDER BY x.uid
         """;
 
+    private const string DeltaQuery = SelectState + ";\n" + SelectMessages + ";\n" + SelectExpungedSince;
+
     public async Task<MailboxDelta> DeltaAsync(User user, long mailboxId, long sinceModSeq, CancellationToken cancellationToken)
     {
+        // One round trip, three result sets, read by hand (see ReadSummary): this is the read that
+        // every session idling on the mailbox waits for after a change.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            SelectState + ";\n" + SelectMessages + ";\n" + SelectExpungedSince,
-            new { collection = mailboxId, owner = user.Id, modSeq = sinceModSeq }, cancellationToken: cancellationToken));
-        var state = await results.ReadSingleOrDefaultAsync<MailboxState>();
-        var changed = (await results.ReadAsync<MessageRow>()).Select(r => r.ToSummary()).ToList();
-        var expunged = (await results.ReadAsync<long>()).Select(u => checked((uint)u)).ToList();
-        return state is null || state.HighestModSeq == sinceModSeq ? new MailboxDelta(state, [], []) : new MailboxDelta(state, changed, expunged);
+        await using var command = new NpgsqlCommand(DeltaQuery, connection);
+        AddViewParameters(command.Parameters, mailboxId, user.Id, sinceModSeq);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        MailboxState? state = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            state = new MailboxState(reader.GetInt64(0), reader.GetInt64(1));
+        }
+        if (state is null || state.HighestModSeq == sinceModSeq)
+        {
+            return new MailboxDelta(state, [], []);
+        }
+        var changed = new List<MessageSummary>();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changed.Add(ReadSummary(reader));
+        }
+        var expunged = new List<uint>();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            expunged.Add(checked((uint)reader.GetInt64(0)));
+        }
+        return new MailboxDelta(state, changed, expunged);
     }
 
     public async Task<MailboxState?> StateAsync(User user, long mailboxId, CancellationToken cancellationToken)

@@ -319,6 +319,50 @@ public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
         Assert.Equal("on", await connection.ExecuteScalarAsync<string>("SHOW synchronous_commit"));
     }
 
+    [Fact]
+    public async Task The_delta_since_a_modseq_holds_what_the_listing_holds_for_changed_messages_and_the_expunged_uids()
+    {
+        var (user, mailbox) = await NewMailboxAsync();
+        var deleted = new MessageFlags(false, false, false, true, false, []);
+        var kept = await AppendAsync(store, user, mailbox, Message("kept"));
+        var gone = await AppendAsync(store, user, mailbox, Message("gone"), deleted);
+        var start = (await store.StateAsync(user, mailbox.Id, None))!;
+        var unchanged = await store.DeltaAsync(user, mailbox.Id, start.HighestModSeq, None);
+        Assert.Equal(start, unchanged.State);
+        Assert.Empty(unchanged.Changed);
+        Assert.Empty(unchanged.Expunged);
+
+        // After the starting point: keywords and \Seen on one, an expunge, a new message with a zone offset.
+        await StoreAsync(user, mailbox, [kept], FlagOperation.Add, @"\Seen", @"\Answered", "Project", "$Label1");
+        Assert.Equal([gone], await store.ExpungeAsync(user, mailbox.Id, null, ActorFor(user), None));
+        var internalDate = new DateTimeOffset(2024, 3, 1, 9, 30, 15, TimeSpan.FromHours(2));
+        using (var stream = new MemoryStream(Message("new"), writable: false))
+        {
+            await store.AppendAsync(user, mailbox.Id, stream, new MessageFlags(false, false, true, false, true, []), internalDate, ActorFor(user), None);
+        }
+
+        var delta = await store.DeltaAsync(user, mailbox.Id, start.HighestModSeq, None);
+        Assert.Equal(await store.StateAsync(user, mailbox.Id, None), delta.State);
+        var listing = await store.MessagesAsync(user, mailbox.Id, None);
+        Assert.Equal(2, listing.Count);
+        Assert.Equal(listing.Count, delta.Changed.Count);
+        foreach (var (expected, actual) in listing.Zip(delta.Changed))
+        {
+            Assert.Equal(expected with { Flags = actual.Flags }, actual);
+            Assert.Equal(expected.Flags, actual.Flags, FlagsComparer.Instance);
+        }
+        Assert.Equal(["$Label1", "Project"], delta.Changed[0].Flags.Keywords);
+        Assert.True(delta.Changed[0].Flags.Seen && delta.Changed[0].Flags.Answered);
+        Assert.Equal(internalDate, delta.Changed[1].InternalDate);
+        Assert.Equal(internalDate.Offset, delta.Changed[1].InternalDate.Offset);
+        Assert.Equal([gone], delta.Expunged);
+
+        // From the newest modseq on, nothing; another user without rights sees no mailbox.
+        Assert.Empty((await store.DeltaAsync(user, mailbox.Id, delta.State!.HighestModSeq, None)).Changed);
+        var stranger = await NewUserAsync(database.DataSource);
+        Assert.Null((await store.DeltaAsync(stranger, mailbox.Id, 0, None)).State);
+    }
+
     private async Task<(User User, Mailbox Mailbox)> NewMailboxAsync()
     {
         var user = await NewUserAsync(database.DataSource);
