@@ -23,6 +23,9 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
 
     public int Count => messages.Count;
 
+    /// <summary>What the full-text search keeps for this mailbox's next SEARCH (it checks it against the view before use).</summary>
+    public Search.SearchStateHolder SearchState { get; } = new();
+
     /// <summary>RFC 5182: the UIDs the last SEARCH ... RETURN (SAVE) found, for <c>$</c>; reset with the selection.</summary>
     public IReadOnlySet<uint> SavedSearch { get; set; } = new HashSet<uint>();
 
