@@ -41,17 +41,14 @@ internal sealed class IndexedText
         {
             return new IndexedText([], []);
         }
-        var scope = new DocumentVersion[messages.Count];
-        for (var i = 0; i < scope.Length; i++)
-        {
-            scope[i] = new DocumentVersion(messages[i].DocumentId, messages[i].Version);
-        }
+        // Read only when the index's kept map of the messages must be checked or built again.
+        var scope = new VersionsOf(messages);
 
         var exact = new Dictionary<TextKey, PositionSet>();
         if (exactKeys.Count > 0)
         {
             var distinct = exactKeys.Distinct().ToList();
-            var searchScope = new SearchScope(scope, state?.State);
+            var searchScope = new SearchScope(scope, state?.State, state?.Generation);
             var results = await fullText.MatchPositionsAsync(distinct.Select(CriterionOf).ToList(), searchScope, cancellationToken);
             if (state is not null)
             {
@@ -141,4 +138,25 @@ internal sealed class IndexedText
 internal sealed class SearchStateHolder
 {
     public object? State { get; set; }
+
+    /// <summary>Changed by the view whenever the versions of its messages change (not their flags).</summary>
+    public long Generation { get; set; }
+}
+
+/// <summary>The messages' versions, read as they are asked for.</summary>
+internal sealed class VersionsOf(IReadOnlyList<MessageSummary> messages) : IReadOnlyList<DocumentVersion>
+{
+    public DocumentVersion this[int index] => new(messages[index].DocumentId, messages[index].Version);
+
+    public int Count => messages.Count;
+
+    public IEnumerator<DocumentVersion> GetEnumerator()
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -33,7 +33,15 @@ internal static class SearchHandler
         }
         if (options is null)
         {
-            session.Writer.WriteUntagged(results.Count == 0 ? "SEARCH" : "SEARCH " + string.Join(' ', results));
+            // Number by number into the output: tens of thousands of matches make no string first.
+            session.Writer.BeginUntagged();
+            session.Writer.WriteRaw("SEARCH"u8);
+            foreach (var result in results)
+            {
+                session.Writer.WriteSpace();
+                session.Writer.WriteNumber(result);
+            }
+            session.Writer.WriteCrlf();
         }
         else if (options.Value != SearchReturnOptions.Save)
         {

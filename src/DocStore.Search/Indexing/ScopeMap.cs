@@ -19,6 +19,7 @@ internal sealed class ScopeMap
     private readonly DocKeys keys;
     private readonly int[] positionOfDocument;
     private readonly List<(int Position, int First)> repeated;
+    private long? generation;
 
     private ScopeMap(DocumentVersion[] versions, DocKeys keys, int[] positionOfDocument, List<int> pending, List<(int, int)> repeated)
     {
@@ -44,9 +45,17 @@ internal sealed class ScopeMap
     public static ScopeMap For(TextIndex index, IndexSearcher searcher, SearchScope scope)
     {
         var current = index.KeysOf(searcher);
-        if (scope.State is ScopeMap known && ReferenceEquals(known.keys, current) && known.Covers(scope.Versions))
+        if (scope.State is ScopeMap known && ReferenceEquals(known.keys, current))
         {
-            return known;
+            if (scope.Generation is { } same && known.generation == same)
+            {
+                return known;
+            }
+            if (known.Covers(scope.Versions))
+            {
+                known.generation = scope.Generation;
+                return known;
+            }
         }
         var scoped = scope.Versions.ToArray();
         var positions = new int[current.Reader.MaxDoc];
@@ -68,7 +77,7 @@ internal sealed class ScopeMap
                 positions[document] = position;
             }
         }
-        var map = new ScopeMap(scoped, current, positions, pending, repeats);
+        var map = new ScopeMap(scoped, current, positions, pending, repeats) { generation = scope.Generation };
         scope.State = map;
         return map;
     }
