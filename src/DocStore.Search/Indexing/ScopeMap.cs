@@ -57,6 +57,35 @@ internal sealed class ScopeMap
                 return known;
             }
         }
+        // The same versions on a reader that only added segments: the known positions stand,
+        // only the pending versions are looked up again.
+        if (scope.State is ScopeMap older && older.keys.Removals == current.Removals && TextIndex.Extends(older.keys, current.Reader)
+            && ((scope.Generation is { } unchanged && older.generation == unchanged) || older.Covers(scope.Versions)))
+        {
+            var carried = new int[current.Reader.MaxDoc];
+            older.positionOfDocument.CopyTo(carried, 0);
+            Array.Fill(carried, -1, older.positionOfDocument.Length, carried.Length - older.positionOfDocument.Length);
+            var stillPending = new List<int>();
+            var repeatedToo = new List<(int, int)>(older.repeated);
+            foreach (var position in older.Pending)
+            {
+                if (!current.Documents.TryGetValue(SearchDocuments.KeyOf(older.versions[position]), out var document))
+                {
+                    stillPending.Add(position);
+                }
+                else if (carried[document] >= 0)
+                {
+                    repeatedToo.Add((position, carried[document]));
+                }
+                else
+                {
+                    carried[document] = position;
+                }
+            }
+            var next = new ScopeMap(older.versions, current, carried, stillPending, repeatedToo) { generation = scope.Generation };
+            scope.State = next;
+            return next;
+        }
         var scoped = scope.Versions.ToArray();
         var positions = new int[current.Reader.MaxDoc];
         Array.Fill(positions, -1);

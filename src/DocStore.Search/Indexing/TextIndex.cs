@@ -241,8 +241,11 @@ public sealed class TextIndex : IDisposable
             return known;
         }
         var reader = searcher.IndexReader;
-        var documents = new Dictionary<long, int>(reader.NumDocs);
-        foreach (var leaf in reader.Leaves)
+        // A refresh that only added segments keeps the earlier ones as they were: their
+        // documents are copied, only the new segments are read.
+        var extended = Volatile.Read(ref docKeys) is { } earlier && earlier.Removals == removed && Extends(earlier, reader) ? earlier : null;
+        var documents = extended is null ? new Dictionary<long, int>(reader.NumDocs) : new Dictionary<long, int>(extended.Documents);
+        foreach (var leaf in reader.Leaves.Skip(extended?.Segments.Count ?? 0))
         {
             var keys = SearchDocuments.Keys(leaf.AtomicReader);
             var live = leaf.AtomicReader.LiveDocs;
@@ -257,9 +260,33 @@ public sealed class TextIndex : IDisposable
                 }
             }
         }
-        var built = new DocKeys(reader, removed, documents);
+        var segments = reader.Leaves.Select(l => new DocKeys.Segment(l.AtomicReader.CoreCacheKey, l.DocBase, l.AtomicReader.NumDocs, l.AtomicReader.MaxDoc)).ToList();
+        var built = new DocKeys(reader, removed, documents, segments);
         Volatile.Write(ref docKeys, built);
         return built;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="current"/> holds the segments of <paramref name="earlier"/>'s reader
+    /// (which may be closed by now) first, unchanged (same core, same place, same live
+    /// documents), so their document numbers stand.
+    /// </summary>
+    internal static bool Extends(DocKeys earlier, IndexReader current)
+    {
+        if (current.Leaves.Count < earlier.Segments.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < earlier.Segments.Count; i++)
+        {
+            var (before, after) = (earlier.Segments[i], current.Leaves[i]);
+            if (!ReferenceEquals(before.Core, after.AtomicReader.CoreCacheKey) || before.DocBase != after.DocBase
+                || before.NumDocs != after.AtomicReader.NumDocs || before.MaxDoc != after.AtomicReader.MaxDoc)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope) =>
@@ -471,4 +498,8 @@ internal sealed class DocScope
 }
 
 /// <summary>What the index knows of the versions of one reader: each held version's global document number.</summary>
-internal sealed record DocKeys(IndexReader Reader, int Removals, Dictionary<long, int> Documents);
+internal sealed record DocKeys(IndexReader Reader, int Removals, Dictionary<long, int> Documents, IReadOnlyList<DocKeys.Segment> Segments)
+{
+    /// <summary>A segment of the reader as it was when these keys were read.</summary>
+    internal sealed record Segment(object Core, int DocBase, int NumDocs, int MaxDoc);
+}
