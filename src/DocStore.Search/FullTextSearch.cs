@@ -14,19 +14,50 @@ public sealed class FullTextSearch(TextIndex index, ISearchFeed feed, ILogger<Fu
 {
     public async Task<IReadOnlyList<IReadOnlySet<DocumentVersion>>> MatchAsync(IReadOnlyList<TextCriterion> criteria, IReadOnlyCollection<DocumentVersion> scope, CancellationToken cancellationToken)
     {
-        var (indexed, pending) = RecentVersions.Split(index, scope);
+        var versions = scope.ToList();
+        var positions = await MatchPositionsAsync(criteria, new SearchScope(versions), cancellationToken);
+        return positions.Select(p => (IReadOnlySet<DocumentVersion>)Enumerable.Range(0, versions.Count).Where(p.Contains).Select(i => versions[i]).ToHashSet()).ToList();
+    }
+
+    /// <summary>
+    /// The index answers for the versions its current reader holds, mapped to the scope's
+    /// positions by a <see cref="ScopeMap"/> kept between searches of the same scope; the rest
+    /// (that reader's lag, never more) are indexed in memory and judged by the same queries.
+    /// </summary>
+    public async Task<IReadOnlyList<PositionSet>> MatchPositionsAsync(IReadOnlyList<TextCriterion> criteria, SearchScope scope, CancellationToken cancellationToken)
+    {
         var queries = criteria.Select(SearchDocuments.QueryOf).ToList();
-        var results = queries.Select(q => index.Match(q, indexed)).ToList();
-        if (pending.Count > 0)
+        var (results, map) = index.WithSearcher(searcher =>
         {
-            await RecentVersions.SearchAsync(feed, pending, logger, searcher =>
+            var mapped = ScopeMap.For(index, searcher, scope);
+            return (queries.Select(q => mapped.Positions(TextIndex.CollectDocs(searcher, q, mapped.Documents))).ToList(), mapped);
+        });
+        if (map.Pending.Count > 0)
+        {
+            var positionsOf = new Dictionary<long, List<int>>();
+            foreach (var position in map.Pending)
+            {
+                var key = SearchDocuments.KeyOf(map.VersionAt(position));
+                if (!positionsOf.TryGetValue(key, out var list))
+                {
+                    positionsOf[key] = list = [];
+                }
+                list.Add(position);
+            }
+            await RecentVersions.SearchAsync(feed, map.Pending.Select(map.VersionAt).ToList(), logger, searcher =>
             {
                 for (var i = 0; i < queries.Count; i++)
                 {
-                    results[i].UnionWith(TextIndex.Collect(searcher, queries[i], null));
+                    foreach (var key in TextIndex.Collect(searcher, queries[i], null))
+                    {
+                        foreach (var position in positionsOf.GetValueOrDefault(key) ?? [])
+                        {
+                            results[i].Add(position);
+                        }
+                    }
                 }
             }, cancellationToken);
         }
-        return results.Select(r => (IReadOnlySet<DocumentVersion>)r.Select(SearchDocuments.VersionOf).ToHashSet()).ToList();
+        return results;
     }
 }

@@ -124,6 +124,64 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         Assert.DoesNotContain(purged, committed.Versions);
     }
 
+    [Fact]
+    public async Task A_scope_map_kept_between_searches_follows_new_versions_a_refresh_a_changed_scope_and_a_removal()
+    {
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        var one = await AppendAsync(user, mailbox, "Subject: Eins\r\n\r\nkonfituere eins\r\n");
+        var two = await AppendAsync(user, mailbox, "Subject: Zwei\r\n\r\nkonfituere zwei\r\n");
+        var three = await AppendAsync(user, mailbox, "Subject: Drei\r\n\r\nkonfituere drei\r\n");
+        await IndexAsync(index, one, two);
+        var search = new FullTextSearch(index, feed, NullLogger<FullTextSearch>.Instance);
+        object? state = null;
+        async Task<List<int>[]> MatchAsync(DocumentVersion[] versions, params string[] words)
+        {
+            var scope = new SearchScope(versions, state);
+            var found = await search.MatchPositionsAsync([.. words.Select(w => new TextCriterion(TextScope.Text, null, w))], scope, None);
+            state = scope.State;
+            return [.. found.Select(p => Enumerable.Range(0, versions.Length).Where(p.Contains).ToList())];
+        }
+
+        var first = await MatchAsync([one, two], "konfituere");
+        Assert.IsType<ScopeMap>(state);
+        // Three is filed after the index's refresh: judged in memory (read your writes).
+        var withThree = await MatchAsync([one, two, three], "konfituere", "drei");
+        var kept = state;
+        var again = await MatchAsync([one, two, three], "konfituere", "drei");
+        Assert.Same(kept, state);
+        await IndexAsync(index, three);
+        var afterRefresh = await MatchAsync([one, two, three], "konfituere", "drei");
+        Assert.NotSame(kept, state);
+        Assert.Empty(((ScopeMap)state!).Pending);
+        // The mailbox changed (an expunge, the order of another view, a version twice): positions follow.
+        var reordered = await MatchAsync([three, two], "drei", "eins");
+        var twice = await MatchAsync([two, three, two], "zwei");
+        kept = state;
+        index.RemoveDocuments(new HashSet<long> { three.DocumentId });
+        var afterRemoval = await MatchAsync([two, three, two], "drei");
+
+        Assert.Equal([0, 1], first[0]);
+        Assert.Equal([[0, 1, 2], [2]], withThree);
+        Assert.Equal([[0, 1, 2], [2]], again);
+        Assert.Equal([[0, 1, 2], [2]], afterRefresh);
+        Assert.Equal([[0], []], reordered);
+        Assert.Equal([0, 2], twice[0]);
+        // Taken out of the index (still in PostgreSQL here): no longer the index's to answer, so judged apart.
+        Assert.NotSame(kept, state);
+        Assert.Equal([1], ((ScopeMap)state!).Pending);
+        Assert.Equal([1], afterRemoval[0]);
+    }
+
+    private async Task IndexAsync(TextIndex index, params DocumentVersion[] versions)
+    {
+        foreach (var version in versions)
+        {
+            VersionIndexing.Add(index, version, (await feed.ReadAsync(version, None))!.Value, NullLogger.Instance);
+        }
+        index.Refresh();
+    }
+
     private long LastSeq() => feed.LastAllocatedSeqAsync(None).GetAwaiter().GetResult();
 
     private async Task<SearchIndexer> RunAsync(TextIndex index, Func<bool> until)

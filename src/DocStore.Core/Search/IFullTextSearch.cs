@@ -30,6 +30,13 @@ public interface IFullTextSearch
 {
     /// <summary>For each criterion, the members of <paramref name="scope"/> whose text matches it.</summary>
     Task<IReadOnlyList<IReadOnlySet<DocumentVersion>>> MatchAsync(IReadOnlyList<TextCriterion> criteria, IReadOnlyCollection<DocumentVersion> scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each criterion, the positions of <paramref name="scope"/> whose version's text matches
+    /// it (a version twice in the scope: both positions). Keeps in <see cref="SearchScope.State"/>
+    /// what the next search of the same scope can reuse.
+    /// </summary>
+    Task<IReadOnlyList<PositionSet>> MatchPositionsAsync(IReadOnlyList<TextCriterion> criteria, SearchScope scope, CancellationToken cancellationToken);
 }
 
 /// <summary>A row of the change feed that concerns a document.</summary>

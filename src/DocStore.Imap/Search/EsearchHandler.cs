@@ -39,7 +39,7 @@ internal static class EsearchHandler
             if (matches.Count > 0 && search.Return != SearchReturnOptions.Save)
             {
                 EsearchResponseWriter.Write(session.Writer, command.Tag, uid: true, search.Return, matches.Select(m => m.Message.Uid).ToList(), (mailbox.Name, mailbox.UidValidity),
-                    search.Return.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Message)).ToList() : null);
+                    search.Return.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Number, m.Message)).ToList() : null);
                 await session.FlushIfLargeAsync(cancellationToken);
             }
         }

@@ -9,20 +9,26 @@ namespace DocStore.Imap.Search;
 /// is evaluated: each distinct key becomes the set of the mailbox's versions that match it, so
 /// NOT, OR and parentheses combine them exactly and no message body is read. Text keys under
 /// FUZZY (RFC 6203) are asked of the fuzzy search apart, with a relevance per match; without
-/// one they match exactly, each match with relevance 1.
+/// one they match exactly, each match with relevance 1. Exact matches are positions in the
+/// searched messages, so the per-message probe is a bit test.
 /// </summary>
 internal sealed class IndexedText
 {
-    private readonly Dictionary<TextKey, IReadOnlySet<DocumentVersion>> matches;
+    private readonly Dictionary<TextKey, PositionSet> matches;
     private readonly Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>> fuzzy;
 
-    private IndexedText(Dictionary<TextKey, IReadOnlySet<DocumentVersion>> matches, Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>> fuzzy)
+    private IndexedText(Dictionary<TextKey, PositionSet> matches, Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>> fuzzy)
     {
         this.matches = matches;
         this.fuzzy = fuzzy;
     }
 
-    public static async Task<IndexedText?> MatchAsync(IFullTextSearch? fullText, IFuzzyTextSearch? fuzzyText, SearchKey key, IReadOnlyList<MessageSummary> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// The index's answers for the text keys of <paramref name="key"/> over <paramref name="messages"/>;
+    /// <paramref name="state"/> carries what the index keeps from one search of the same messages
+    /// to the next (null: nothing kept).
+    /// </summary>
+    public static async Task<IndexedText?> MatchAsync(IFullTextSearch? fullText, IFuzzyTextSearch? fuzzyText, SearchKey key, IReadOnlyList<MessageSummary> messages, SearchStateHolder? state, CancellationToken cancellationToken)
     {
         if (fullText is null)
         {
@@ -31,13 +37,23 @@ internal sealed class IndexedText
         var exactKeys = new List<TextKey>();
         var fuzzyKeys = new List<TextKey>();
         Collect(key, underFuzzy: false, exactKeys, fuzzyText is null ? exactKeys : fuzzyKeys);
-        var scope = messages.Select(m => new DocumentVersion(m.DocumentId, m.Version)).ToList();
+        if (exactKeys.Count == 0 && fuzzyKeys.Count == 0)
+        {
+            return new IndexedText([], []);
+        }
+        // Read only when the index's kept map of the messages must be checked or built again.
+        var scope = new VersionsOf(messages);
 
-        var exact = new Dictionary<TextKey, IReadOnlySet<DocumentVersion>>();
+        var exact = new Dictionary<TextKey, PositionSet>();
         if (exactKeys.Count > 0)
         {
             var distinct = exactKeys.Distinct().ToList();
-            var results = await fullText.MatchAsync(distinct.Select(CriterionOf).ToList(), scope, cancellationToken);
+            var searchScope = new SearchScope(scope, state?.State, state?.Generation);
+            var results = await fullText.MatchPositionsAsync(distinct.Select(CriterionOf).ToList(), searchScope, cancellationToken);
+            if (state is not null)
+            {
+                state.State = searchScope.State;
+            }
             exact = ByInstance(exactKeys, distinct.Zip(results).ToDictionary(p => p.First, p => p.Second));
         }
         var approximate = new Dictionary<TextKey, IReadOnlyDictionary<DocumentVersion, double>>();
@@ -64,15 +80,18 @@ internal sealed class IndexedText
         return byInstance;
     }
 
-    /// <summary>Whether the message matches the key, exactly or (under FUZZY, <paramref name="isFuzzy"/>) approximately.</summary>
-    public bool Matches(TextKey key, bool isFuzzy, MessageSummary message) => isFuzzy && fuzzy.TryGetValue(key, out var scored)
+    /// <summary>
+    /// Whether the message (sequence <paramref name="number"/> of the messages searched) matches
+    /// the key, exactly or (under FUZZY, <paramref name="isFuzzy"/>) approximately.
+    /// </summary>
+    public bool Matches(TextKey key, bool isFuzzy, int number, MessageSummary message) => isFuzzy && fuzzy.TryGetValue(key, out var scored)
         ? scored.ContainsKey(Version(message))
-        : matches.TryGetValue(key, out var set) && set.Contains(Version(message));
+        : matches.TryGetValue(key, out var set) && set.Contains(number - 1);
 
-    /// <summary>RFC 6203 §4: how well the message matches the key under FUZZY, from 0 (not at all) to 1.</summary>
-    public double Relevance(TextKey key, MessageSummary message) => fuzzy.TryGetValue(key, out var scored)
+    /// <summary>RFC 6203 §4: how well the message (sequence <paramref name="number"/>) matches the key under FUZZY, from 0 (not at all) to 1.</summary>
+    public double Relevance(TextKey key, int number, MessageSummary message) => fuzzy.TryGetValue(key, out var scored)
         ? scored.GetValueOrDefault(Version(message))
-        : Matches(key, isFuzzy: false, message) ? 1 : 0;
+        : Matches(key, isFuzzy: false, number, message) ? 1 : 0;
 
     private static DocumentVersion Version(MessageSummary message) => new(message.DocumentId, message.Version);
 
@@ -109,4 +128,35 @@ internal sealed class IndexedText
         SearchTextField.Header => new TextCriterion(TextScope.Header, key.HeaderName, key.Value),
         _ => new TextCriterion(TextScope.Header, key.Field.ToString(), key.Value),
     };
+}
+
+/// <summary>
+/// What the full-text search keeps for the next search of the same messages
+/// (<see cref="SearchScope.State"/>): one per selected mailbox. The search checks it before use,
+/// so a holder that outlives a change of the mailbox costs a rebuild, not a wrong answer.
+/// </summary>
+internal sealed class SearchStateHolder
+{
+    public object? State { get; set; }
+
+    /// <summary>Changed by the view whenever the versions of its messages change (not their flags).</summary>
+    public long Generation { get; set; }
+}
+
+/// <summary>The messages' versions, read as they are asked for.</summary>
+internal sealed class VersionsOf(IReadOnlyList<MessageSummary> messages) : IReadOnlyList<DocumentVersion>
+{
+    public DocumentVersion this[int index] => new(messages[index].DocumentId, messages[index].Version);
+
+    public int Count => messages.Count;
+
+    public IEnumerator<DocumentVersion> GetEnumerator()
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -12,9 +12,10 @@ namespace DocStore.Imap.Search;
 /// </summary>
 internal sealed class Relevancy(SearchKey key, IndexedText? indexed)
 {
-    public int Score(MessageSummary message)
+    /// <summary>The score of the message, sequence <paramref name="number"/> of the messages searched.</summary>
+    public int Score(int number, MessageSummary message)
     {
-        if (indexed is null || Of(key, underFuzzy: false, message) is not { } relevance)
+        if (indexed is null || Of(key, underFuzzy: false, number, message) is not { } relevance)
         {
             return 100;
         }
@@ -22,20 +23,20 @@ internal sealed class Relevancy(SearchKey key, IndexedText? indexed)
     }
 
     // Null when the subtree holds no text key under FUZZY.
-    private double? Of(SearchKey k, bool underFuzzy, MessageSummary message)
+    private double? Of(SearchKey k, bool underFuzzy, int number, MessageSummary message)
     {
         switch (k)
         {
             case TextKey text when underFuzzy:
-                return indexed!.Relevance(text, message);
+                return indexed!.Relevance(text, number, message);
             case FuzzyKey fuzzy:
-                return Of(fuzzy.Key, underFuzzy: true, message);
+                return Of(fuzzy.Key, underFuzzy: true, number, message);
             case AndKey and:
-                var scores = and.Keys.Select(inner => Of(inner, underFuzzy, message)).OfType<double>().ToList();
+                var scores = and.Keys.Select(inner => Of(inner, underFuzzy, number, message)).OfType<double>().ToList();
                 return scores.Count == 0 ? null : scores.Average();
             case OrKey or:
-                var left = Of(or.Left, underFuzzy, message);
-                var right = Of(or.Right, underFuzzy, message);
+                var left = Of(or.Left, underFuzzy, number, message);
+                var right = Of(or.Right, underFuzzy, number, message);
                 return left is null ? right : right is null ? left : Math.Max(left.Value, right.Value);
             default:
                 return null;

@@ -28,6 +28,17 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
         return Match(key, fuzzy: false, number, message, text, textLoaded: true) == Verdict.Yes;
     }
 
+    /// <summary>
+    /// Whether the message matches, when that is known without its text (false: call
+    /// <see cref="MatchesAsync"/>): synchronous, for the walk over a large mailbox.
+    /// </summary>
+    public bool TryMatch(SearchKey key, int number, MessageSummary message, out bool matches)
+    {
+        var verdict = Match(key, fuzzy: false, number, message, text: null, textLoaded: false);
+        matches = verdict == Verdict.Yes;
+        return verdict != Verdict.NeedsText;
+    }
+
     private enum Verdict { No, Yes, NeedsText }
 
     private static Verdict Of(bool matches) => matches ? Verdict.Yes : Verdict.No;
@@ -90,7 +101,7 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
                 // zone decides the day. No save date is kept apart yet: it is the internal date.
                 return Of(Compare(DateOnly.FromDateTime(message.InternalDate.DateTime), date));
             case TextKey textKey when indexed is not null:
-                return Of(indexed.Matches(textKey, fuzzy, message));
+                return Of(indexed.Matches(textKey, fuzzy, number, message));
             case TextKey textKey:
                 return !textLoaded ? Verdict.NeedsText : Of(text is { } loaded && MatchesText(loaded, textKey));
             default:

@@ -33,12 +33,20 @@ internal static class SearchHandler
         }
         if (options is null)
         {
-            session.Writer.WriteUntagged(results.Count == 0 ? "SEARCH" : "SEARCH " + string.Join(' ', results));
+            // Number by number into the output: tens of thousands of matches make no string first.
+            session.Writer.BeginUntagged();
+            session.Writer.WriteRaw("SEARCH"u8);
+            foreach (var result in results)
+            {
+                session.Writer.WriteSpace();
+                session.Writer.WriteNumber(result);
+            }
+            session.Writer.WriteCrlf();
         }
         else if (options.Value != SearchReturnOptions.Save)
         {
             EsearchResponseWriter.Write(session.Writer, command.Tag, search.Uid, options.Value, results,
-                relevancy: options.Value.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Message)).ToList() : null);
+                relevancy: options.Value.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Number, m.Message)).ToList() : null);
         }
         return Completion.Ok($"{command.Name} completed");
     }
@@ -57,13 +65,17 @@ internal static class SearchHandler
     public static async Task<(List<(int Number, MessageSummary Message)> Matches, Relevancy Relevancy)> SearchAsync(ImapSession session,
         IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
     {
-        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, session.Backend.FuzzyText, key, messages, cancellationToken);
+        // The index's map of the selected mailbox is kept for its next SEARCH; another mailbox's
+        // (ESEARCH IN) is built for the one search.
+        var state = session.Selected is { } selected && ReferenceEquals(messages, selected.Messages) ? selected.SearchState : null;
+        var indexed = await IndexedText.MatchAsync(session.Backend.FullText, session.Backend.FuzzyText, key, messages, state, cancellationToken);
         var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
             async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
         var matches = new List<(int Number, MessageSummary Message)>();
         for (var i = 0; i < messages.Count; i++)
         {
-            if (await evaluator.MatchesAsync(key, i + 1, messages[i]))
+            // Most trees are judged without the message's text: no asynchronous call per message then.
+            if (evaluator.TryMatch(key, i + 1, messages[i], out var matched) ? matched : await evaluator.MatchesAsync(key, i + 1, messages[i]))
             {
                 matches.Add((i + 1, messages[i]));
             }

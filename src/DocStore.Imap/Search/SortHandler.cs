@@ -52,7 +52,7 @@ internal sealed class SortOrder(IReadOnlyList<SortCriterion> criteria, Relevancy
                 SortField.To => string.CompareOrdinal(x!.To, y!.To),
                 SortField.DisplayFrom => string.CompareOrdinal(x!.DisplayFrom, y!.DisplayFrom),
                 SortField.DisplayTo => string.CompareOrdinal(x!.DisplayTo, y!.DisplayTo),
-                SortField.Relevancy => relevancy.Score(y!.Summary).CompareTo(relevancy.Score(x!.Summary)),
+                SortField.Relevancy => relevancy.Score(y!.Number, y.Summary).CompareTo(relevancy.Score(x!.Number, x.Summary)),
                 _ => 0,
             };
             if (order != 0)

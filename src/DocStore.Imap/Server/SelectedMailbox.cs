@@ -23,6 +23,13 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
 
     public int Count => messages.Count;
 
+    /// <summary>
+    /// What the full-text search keeps for this mailbox's next SEARCH, with a count of the
+    /// changes of the view's versions: every change of <c>messages</c> goes through a place that
+    /// counts it, or the next SEARCH would reuse a map of the old view.
+    /// </summary>
+    public Search.SearchStateHolder SearchState { get; } = new();
+
     /// <summary>RFC 5182: the UIDs the last SEARCH ... RETURN (SAVE) found, for <c>$</c>; reset with the selection.</summary>
     public IReadOnlySet<uint> SavedSearch { get; set; } = new HashSet<uint>();
 
@@ -110,6 +117,7 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
                 {
                     expungedNumbers.Add(i + 1);
                     messages.RemoveAt(i);
+                    SearchState.Generation++;
                 }
             }
         }
@@ -121,13 +129,14 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
             if (messages.Count == 0 || message.Uid > messages[^1].Uid)
             {
                 messages.Add(message);
+                SearchState.Generation++;
                 added++;
                 continue;
             }
             var index = IndexOf(message.Uid);
             if (index >= 0 && (message.ModSeq != messages[index].ModSeq || !SameFlags(message.Flags, messages[index].Flags)))
             {
-                messages[index] = message;
+                Put(index, message);
                 flagChanges.Add((index + 1, message));
             }
         }
@@ -168,8 +177,18 @@ internal sealed class SelectedMailbox(Mailbox mailbox, bool readOnly, IReadOnlyL
         var index = IndexOf(summary.Uid);
         if (index >= 0)
         {
-            messages[index] = summary;
+            Put(index, summary);
         }
+    }
+
+    // Every change of the list's versions is counted for the full-text search's kept map.
+    private void Put(int index, MessageSummary message)
+    {
+        if (messages[index].DocumentId != message.DocumentId || messages[index].Version != message.Version)
+        {
+            SearchState.Generation++;
+        }
+        messages[index] = message;
     }
 
     private static bool SameFlags(MessageFlags a, MessageFlags b) =>

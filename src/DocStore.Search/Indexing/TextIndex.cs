@@ -29,6 +29,8 @@ public sealed class TextIndex : IDisposable
     private readonly Lock commitLock = new();
     private long mark;
     private int uncommitted;
+    private int removals;
+    private DocKeys? docKeys;
     private List<long>? replaced;
 
     private TextIndex(LuceneDirectory directory, bool rebuild)
@@ -122,6 +124,7 @@ public sealed class TextIndex : IDisposable
             searchable.TryRemove(key, out _);
             added.TryRemove(key, out _);
         }
+        Interlocked.Increment(ref removals);
         Interlocked.Add(ref uncommitted, keys.Count);
     }
 
@@ -171,6 +174,7 @@ public sealed class TextIndex : IDisposable
             {
                 added[key] = 0;
             }
+            Interlocked.Increment(ref removals);
             Interlocked.Exchange(ref uncommitted, 1);
             Commit(newMark);
             Refresh();
@@ -222,7 +226,74 @@ public sealed class TextIndex : IDisposable
         }
     }
 
-    internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope)
+    /// <summary>
+    /// Where each version of the searcher's reader is (global document number), for the versions
+    /// the index still holds: built once per reader (a refresh) or removal, and shared by every
+    /// search of it, so a SEARCH maps its mailbox to documents without walking the index.
+    /// </summary>
+    internal DocKeys KeysOf(IndexSearcher searcher)
+    {
+        // The removal count is read before the versions still held: a removal meanwhile makes
+        // the next search build again.
+        var removed = Volatile.Read(ref removals);
+        if (Volatile.Read(ref docKeys) is { } known && ReferenceEquals(known.Reader, searcher.IndexReader) && known.Removals == removed)
+        {
+            return known;
+        }
+        var reader = searcher.IndexReader;
+        // A refresh that only added segments keeps the earlier ones as they were: their
+        // documents are copied, only the new segments are read.
+        var extended = Volatile.Read(ref docKeys) is { } earlier && earlier.Removals == removed && Extends(earlier, reader) ? earlier : null;
+        var documents = extended is null ? new Dictionary<long, int>(reader.NumDocs) : new Dictionary<long, int>(extended.Documents);
+        foreach (var leaf in reader.Leaves.Skip(extended?.Segments.Count ?? 0))
+        {
+            var keys = SearchDocuments.Keys(leaf.AtomicReader);
+            var live = leaf.AtomicReader.LiveDocs;
+            for (var doc = 0; keys is not null && doc < leaf.AtomicReader.MaxDoc; doc++)
+            {
+                var key = keys.Get(doc);
+                // A version taken out (a purge, a replacement) may linger in a reader until its
+                // deletes are applied: it is no longer the index's to answer for.
+                if ((live is null || live.Get(doc)) && added.ContainsKey(key))
+                {
+                    documents.TryAdd(key, leaf.DocBase + doc);
+                }
+            }
+        }
+        var segments = reader.Leaves.Select(l => new DocKeys.Segment(l.AtomicReader.CoreCacheKey, l.DocBase, l.AtomicReader.NumDocs, l.AtomicReader.MaxDoc)).ToList();
+        var built = new DocKeys(reader, removed, documents, segments);
+        Volatile.Write(ref docKeys, built);
+        return built;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="current"/> holds the segments of <paramref name="earlier"/>'s reader
+    /// (which may be closed by now) first, unchanged (same core, same place, same live
+    /// documents), so their document numbers stand.
+    /// </summary>
+    internal static bool Extends(DocKeys earlier, IndexReader current)
+    {
+        if (current.Leaves.Count < earlier.Segments.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < earlier.Segments.Count; i++)
+        {
+            var (before, after) = (earlier.Segments[i], current.Leaves[i]);
+            if (!ReferenceEquals(before.Core, after.AtomicReader.CoreCacheKey) || before.DocBase != after.DocBase
+                || before.NumDocs != after.AtomicReader.NumDocs || before.MaxDoc != after.AtomicReader.MaxDoc)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    internal static HashSet<long> Collect(IndexSearcher searcher, TextQuery query, IReadOnlySet<long>? scope) =>
+        CollectDocs(searcher, query, scope is null ? null : DocScope.OfKeys(scope)).Keys();
+
+    /// <summary>The documents of the searcher matching <paramref name="query"/>, limited to <paramref name="scope"/> (every document when null).</summary>
+    internal static MatchSet CollectDocs(IndexSearcher searcher, TextQuery query, DocScope? scope)
     {
         var matches = new MatchSet(searcher.IndexReader);
         foreach (var part in query.Parts)
@@ -246,7 +317,7 @@ public sealed class TextIndex : IDisposable
             }
             verified.Confirm(candidates, scope, matches);
         }
-        return matches.Keys;
+        return matches;
     }
 
     // Reading this many stored texts costs about what the certain query does on a large vocabulary.
@@ -315,7 +386,7 @@ public sealed class TextIndex : IDisposable
     private static long MarkOf(IDictionary<string, string> commitData) =>
         commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
-    private sealed class KeyCollector(IReadOnlySet<long>? scope, MatchSet matches) : ICollector
+    private sealed class KeyCollector(DocScope? scope, MatchSet matches) : ICollector
     {
         private NumericDocValues? keys;
         private int leaf;
@@ -338,33 +409,97 @@ public sealed class TextIndex : IDisposable
             {
                 return;
             }
-            var key = keys.Get(doc);
-            if (scope is null || scope.Contains(key))
+            if (scope is null || scope.Contains(leaf, doc, keys))
             {
-                matches.Add(leaf, doc, key);
+                matches.Add(leaf, doc);
             }
         }
     }
 }
 
 /// <summary>
-/// The matches of one text criterion so far: their keys, and per segment their document numbers,
-/// so a later query of the criterion skips them without looking their keys up.
+/// The matches of one text criterion so far, per segment as document numbers, so a later query
+/// of the criterion skips them without looking their keys up, and a SEARCH maps them to its
+/// mailbox's positions without hashing.
 /// </summary>
 internal sealed class MatchSet(IndexReader reader)
 {
     private readonly FixedBitSet?[] docs = new FixedBitSet?[reader.Leaves.Count];
 
-    public HashSet<long> Keys { get; } = [];
-
-    public void Add(int leaf, int doc, long key)
-    {
-        Keys.Add(key);
-        (docs[leaf] ??= new FixedBitSet(reader.Leaves[leaf].AtomicReader.MaxDoc)).Set(doc);
-    }
+    public void Add(int leaf, int doc) => (docs[leaf] ??= new FixedBitSet(reader.Leaves[leaf].AtomicReader.MaxDoc)).Set(doc);
 
     public bool Contains(int leaf, int doc) => docs[leaf] is { } bits && bits.Get(doc);
 
     /// <summary>How many documents of the segment are matched.</summary>
     public int CountIn(int leaf) => docs[leaf]?.Cardinality ?? 0;
+
+    /// <summary>The matched documents' global numbers, ascending.</summary>
+    public IEnumerable<int> Documents()
+    {
+        for (var leaf = 0; leaf < docs.Length; leaf++)
+        {
+            if (docs[leaf] is not { } bits)
+            {
+                continue;
+            }
+            var docBase = reader.Leaves[leaf].DocBase;
+            for (var doc = bits.NextSetBit(0); doc >= 0; doc = doc + 1 < bits.Length ? bits.NextSetBit(doc + 1) : -1)
+            {
+                yield return docBase + doc;
+            }
+        }
+    }
+
+    /// <summary>The matched documents' version keys.</summary>
+    public HashSet<long> Keys()
+    {
+        var keys = new HashSet<long>();
+        for (var leaf = 0; leaf < docs.Length; leaf++)
+        {
+            if (docs[leaf] is not { } bits || SearchDocuments.Keys(reader.Leaves[leaf].AtomicReader) is not { } values)
+            {
+                continue;
+            }
+            for (var doc = bits.NextSetBit(0); doc >= 0; doc = doc + 1 < bits.Length ? bits.NextSetBit(doc + 1) : -1)
+            {
+                keys.Add(values.Get(doc));
+            }
+        }
+        return keys;
+    }
+}
+
+/// <summary>
+/// The documents a search may match: those whose version key is in a set, or (a SEARCH's
+/// mailbox mapped by <see cref="ScopeMap"/>) those with a position in the mailbox, which is an
+/// array lookup by document number instead of reading and hashing each document's key.
+/// </summary>
+internal sealed class DocScope
+{
+    private readonly IReadOnlySet<long>? keys;
+    private readonly int[]? positionOfDocument;
+    private readonly int[]? docBases;
+
+    private DocScope(IReadOnlySet<long>? keys, int[]? positionOfDocument, int[]? docBases)
+    {
+        this.keys = keys;
+        this.positionOfDocument = positionOfDocument;
+        this.docBases = docBases;
+    }
+
+    public static DocScope OfKeys(IReadOnlySet<long> keys) => new(keys, null, null);
+
+    /// <summary><paramref name="positionOfDocument"/>: by global document number, a position (0 or more) or -1 (not in scope).</summary>
+    public static DocScope OfPositions(IndexReader reader, int[] positionOfDocument) =>
+        new(null, positionOfDocument, reader.Leaves.Select(l => l.DocBase).ToArray());
+
+    public bool Contains(int leaf, int doc, NumericDocValues keys) =>
+        positionOfDocument is not null ? positionOfDocument[docBases![leaf] + doc] >= 0 : this.keys!.Contains(keys.Get(doc));
+}
+
+/// <summary>What the index knows of the versions of one reader: each held version's global document number.</summary>
+internal sealed record DocKeys(IndexReader Reader, int Removals, Dictionary<long, int> Documents, IReadOnlyList<DocKeys.Segment> Segments)
+{
+    /// <summary>A segment of the reader as it was when these keys were read.</summary>
+    internal sealed record Segment(object Core, int DocBase, int NumDocs, int MaxDoc);
 }

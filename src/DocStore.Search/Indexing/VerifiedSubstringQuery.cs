@@ -92,9 +92,9 @@ internal sealed class VerifiedSubstringQuery : Query
     /// (whose matches a certain query found) costs work in proportion to the mailbox. Many
     /// candidates are read in parallel (a Lucene reader reads stored fields per thread).
     /// </summary>
-    internal void Confirm(CandidateScorers candidates, IReadOnlySet<long>? scope, MatchSet matches)
+    internal void Confirm(CandidateScorers candidates, DocScope? scope, MatchSet matches)
     {
-        var open = new List<(int Leaf, AtomicReader Reader, int Doc, long Key)>();
+        var open = new List<(int Leaf, AtomicReader Reader, int Doc)>();
         for (var leaf = 0; leaf < candidates.Leaves.Count; leaf++)
         {
             var reader = candidates.Leaves[leaf].AtomicReader;
@@ -105,10 +105,9 @@ internal sealed class VerifiedSubstringQuery : Query
             }
             void Consider(int doc)
             {
-                var key = keys.Get(doc);
-                if (!matches.Contains(leaf, doc) && (scope is null || scope.Contains(key)))
+                if (!matches.Contains(leaf, doc) && (scope is null || scope.Contains(leaf, doc, keys)))
                 {
-                    open.Add((leaf, reader, doc, key));
+                    open.Add((leaf, reader, doc));
                 }
             }
             var unmatched = reader.MaxDoc - matches.CountIn(leaf);
@@ -147,7 +146,7 @@ internal sealed class VerifiedSubstringQuery : Query
         {
             if (held[i])
             {
-                matches.Add(open[i].Leaf, open[i].Doc, open[i].Key);
+                matches.Add(open[i].Leaf, open[i].Doc);
             }
         }
     }

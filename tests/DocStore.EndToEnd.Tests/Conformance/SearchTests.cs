@@ -163,6 +163,56 @@ public sealed class SearchTests : IClassFixture<SearchCorpus>
     }
 
     [Fact]
+    public async Task A_text_search_repeated_in_the_same_view_sees_each_append_expunge_and_flag_change_of_this_and_another_session()
+    {
+        // The index's map of a selected mailbox is kept from one SEARCH to the next: each change
+        // in between (by this session or another) must show in the next answer, numbers included.
+        await using var imap = await ImapSession.SignInAsync(corpus.Fixture);
+        await using var other = await ImapSession.SignInAsync(corpus.Fixture);
+        var box = await imap.NewMailboxAsync("Kept");
+        await imap.AppendAsync(box, Messages.Plain("one", "marmelade eins"));
+        await imap.AppendAsync(box, Messages.Plain("two", "marmelade zwei"));
+        await imap.AppendAsync(box, Messages.Plain("three", "butter drei"));
+        await imap.OkAsync($"SELECT {box}");
+        await other.OkAsync($"SELECT {box}");
+
+        var first = await imap.OkAsync("SEARCH TEXT marmelade");
+        await imap.AppendAsync(box, Messages.Plain("four", "marmelade vier"));
+        var afterOwnAppend = await imap.OkAsync("SEARCH TEXT marmelade");
+        // Another session's changes reach this view at the next command that may report them (NOOP).
+        await other.AppendAsync(box, Messages.Plain("five", "marmelade fuenf"));
+        await imap.OkAsync("NOOP");
+        var afterOtherAppend = await imap.OkAsync("SEARCH TEXT marmelade");
+        await other.OkAsync("STORE 1 +FLAGS.SILENT (\\Deleted)");
+        await other.OkAsync("EXPUNGE");
+        await imap.OkAsync("NOOP");
+        var afterOtherExpunge = await imap.OkAsync("SEARCH TEXT marmelade");
+        var uidsAfterOtherExpunge = await imap.OkAsync("UID SEARCH TEXT marmelade");
+        await imap.OkAsync("STORE 1 +FLAGS.SILENT (\\Flagged)");
+        var afterOwnFlag = Searched(await imap.OkAsync("SEARCH FLAGGED TEXT marmelade"));
+        await other.OkAsync("STORE 3 +FLAGS.SILENT (\\Seen)");
+        await imap.OkAsync("NOOP");
+        var afterOtherFlag = await imap.OkAsync("SEARCH SEEN TEXT marmelade");
+        await imap.OkAsync("STORE 1 +FLAGS.SILENT (\\Deleted)");
+        await imap.OkAsync("EXPUNGE");
+        var afterOwnExpunge = await imap.OkAsync("SEARCH TEXT marmelade");
+        var butter = await imap.OkAsync("SEARCH TEXT butter");
+
+        Assert.Equal(["* SEARCH 1 2"], first);
+        Assert.Equal(["* SEARCH 1 2 4"], afterOwnAppend);
+        Assert.Equal(["* SEARCH 1 2 4 5"], afterOtherAppend);
+        // Message 1 went: "two", "four" and "five" are now 1, 3 and 4.
+        Assert.Equal(["* SEARCH 1 3 4"], afterOtherExpunge);
+        Assert.Equal(["* SEARCH 2 4 5"], uidsAfterOtherExpunge);
+        Assert.Equal(["* SEARCH 1"], afterOwnFlag);
+        Assert.Equal(["* SEARCH 3"], afterOtherFlag);
+        Assert.Equal(["* SEARCH 2 3"], afterOwnExpunge);
+        Assert.Equal(["* SEARCH 1"], butter);
+    }
+
+    private static List<string> Searched(List<string> lines) => lines.Where(l => l.StartsWith("* SEARCH", StringComparison.Ordinal)).ToList();
+
+    [Fact]
     public async Task The_saved_result_is_empty_after_a_new_select_and_after_a_search_that_found_nothing()
     {
         await using var imap = await SelectAsync();

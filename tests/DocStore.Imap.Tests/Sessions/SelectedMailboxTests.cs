@@ -76,6 +76,35 @@ public sealed class SelectedMailboxTests
 
     private static SequenceSet Set(string text) => SequenceSet.TryParse(text, out var set) ? set : throw new FormatException(text);
 
+    [Fact]
+    public void The_search_generation_changes_with_each_append_expunge_and_new_version_but_not_with_a_flag_change()
+    {
+        // The full-text search reuses its map of the view while the generation stays the same.
+        var view = new SelectedMailbox(Box, readOnly: false, [Message(1, 1), Message(2, 2), Message(3, 3)]);
+        var generations = new List<long> { view.SearchState.Generation };
+
+        view.Apply(new MailboxState(7, 11), [Message(2, 11, seen: true)], expunged: [], allowExpunge: true);
+        generations.Add(view.SearchState.Generation);
+        view.Apply(new MailboxState(7, 12), [Message(4, 12)], expunged: [], allowExpunge: true);
+        generations.Add(view.SearchState.Generation);
+        view.Apply(new MailboxState(7, 13), [], expunged: [1], allowExpunge: false);
+        generations.Add(view.SearchState.Generation);
+        view.Apply(new MailboxState(7, 13), [], expunged: [1], allowExpunge: true);
+        generations.Add(view.SearchState.Generation);
+        view.Replace(Message(3, 14) with { Version = 2 });
+        generations.Add(view.SearchState.Generation);
+        view.Replace(Message(3, 15, seen: true) with { Version = 2 });
+        generations.Add(view.SearchState.Generation);
+
+        // flag change: same; append: new; ghost kept: same; expunge: new; new version: new; flags again: same.
+        Assert.Equal(generations[0], generations[1]);
+        Assert.NotEqual(generations[1], generations[2]);
+        Assert.Equal(generations[2], generations[3]);
+        Assert.NotEqual(generations[3], generations[4]);
+        Assert.NotEqual(generations[4], generations[5]);
+        Assert.Equal(generations[5], generations[6]);
+    }
+
     private static MessageSummary Message(uint uid, long modSeq, bool seen = false) =>
         new(uid, uid, 1, Guid.Empty, 100, DateTimeOffset.UnixEpoch, modSeq, MessageFlags.None with { Seen = seen });
 }
