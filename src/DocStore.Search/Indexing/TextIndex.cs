@@ -33,6 +33,9 @@ public sealed class TextIndex : IDisposable
     private DocKeys? docKeys;
     private List<long>? replaced;
 
+    // Whether the writer started this index afresh (nothing usable was committed before).
+    private readonly bool created;
+
     private TextIndex(LuceneDirectory directory, bool rebuild)
     {
         this.directory = directory;
@@ -44,6 +47,7 @@ public sealed class TextIndex : IDisposable
             RAMBufferSizeMB = 64,
         };
         writer = new IndexWriter(directory, config);
+        created = !reusable;
         mark = reusable ? MarkOf(existing!) : 0;
         searchers = new SearcherManager(writer, applyAllDeletes: false, searcherFactory: null);
         var searcher = searchers.Acquire();
@@ -74,7 +78,14 @@ public sealed class TextIndex : IDisposable
     public static TextIndex Open(string path, bool rebuild = false)
     {
         System.IO.Directory.CreateDirectory(path);
-        return new TextIndex(Lucene.Net.Store.FSDirectory.Open(path), rebuild);
+        var index = new TextIndex(Lucene.Net.Store.FSDirectory.Open(path), rebuild);
+        if (index.created)
+        {
+            // An empty index with mark 0 on disk at once: `docstore check` and /health then see an
+            // index that lags, not a missing one, while the first batch is still being indexed.
+            index.Commit(0);
+        }
+        return index;
     }
 
     public static TextIndex InMemory() => new(new Lucene.Net.Store.RAMDirectory(), rebuild: true);
