@@ -60,31 +60,38 @@ internal static class StoreHandler
         var targets = view.Resolve(store.Set, store.Uid).ToList();
         if (targets.Count > 0)
         {
-            var operation = store.Mode switch
-            {
-                StoreMode.Add => FlagOperation.Add,
-                StoreMode.Remove => FlagOperation.Remove,
-                _ => FlagOperation.Replace,
-            };
             var results = await session.Backend.Mailboxes.StoreFlagsAsync(session.User!, view.Mailbox.Id,
-                targets.Select(t => t.Message.Uid).ToList(), new FlagChange(operation, store.Flags), session.Actor, cancellationToken);
-            var byUid = results.ToDictionary(r => r.Uid);
-            foreach (var (number, message) in targets)
-            {
-                if (!byUid.TryGetValue(message.Uid, out var result))
-                {
-                    continue;
-                }
-                var updated = message with { Flags = result.Flags, ModSeq = result.ModSeq };
-                view.Replace(updated);
-                if (!store.Silent)
-                {
-                    FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
-                }
-            }
+                targets.Select(t => t.Message.Uid).ToList(), ChangeOf(store), session.Actor, cancellationToken);
+            Apply(session, view, store, targets, results.ToDictionary(r => r.Uid));
             // The store says where the mailbox stood around this change: no second round trip to learn it.
             session.ViewIsCurrent = results.ModSeqBefore is { } before && view.Advance(before, results.ModSeqAfter);
         }
         return Completion.Ok($"{command.Name} completed");
+    }
+
+    /// <summary>The flag change a STORE asks for.</summary>
+    internal static FlagChange ChangeOf(StoreCommand store) => new(store.Mode switch
+    {
+        StoreMode.Add => FlagOperation.Add,
+        StoreMode.Remove => FlagOperation.Remove,
+        _ => FlagOperation.Replace,
+    }, store.Flags);
+
+    /// <summary>Puts the stored flags into the view and writes the FETCH lines the STORE answers with (none for .SILENT).</summary>
+    internal static void Apply(ImapSession session, SelectedMailbox view, StoreCommand store, List<(int Number, MessageSummary Message)> targets, Dictionary<uint, FlagResult> byUid)
+    {
+        foreach (var (number, message) in targets)
+        {
+            if (!byUid.TryGetValue(message.Uid, out var result))
+            {
+                continue;
+            }
+            var updated = message with { Flags = result.Flags, ModSeq = result.ModSeq };
+            view.Replace(updated);
+            if (!store.Silent)
+            {
+                FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
+            }
+        }
     }
 }

@@ -78,13 +78,7 @@ internal static class StoreBatch
         {
             return null;
         }
-        var operation = store.Mode switch
-        {
-            StoreMode.Add => FlagOperation.Add,
-            StoreMode.Remove => FlagOperation.Remove,
-            _ => FlagOperation.Replace,
-        };
-        return new Prepared(command, store, new FlagChange(operation, store.Flags), view.Resolve(store.Set, store.Uid).ToList());
+        return new Prepared(command, store, StoreHandler.ChangeOf(store), view.Resolve(store.Set, store.Uid).ToList());
     }
 
     private static async Task RunGroupAsync(ImapSession session, List<Prepared> group, CancellationToken cancellationToken)
@@ -114,19 +108,7 @@ internal static class StoreBatch
         for (var i = 0; i < group.Count; i++)
         {
             var (command, store, _, targets) = group[i];
-            foreach (var (number, message) in targets)
-            {
-                if (!byUid.TryGetValue(message.Uid, out var result))
-                {
-                    continue;
-                }
-                var updated = message with { Flags = result.Flags, ModSeq = result.ModSeq };
-                view.Replace(updated);
-                if (!store.Silent)
-                {
-                    FlagsWriter.WriteFetchFlags(session.Writer, number, updated, includeUid: store.Uid);
-                }
-            }
+            StoreHandler.Apply(session, view, store, targets, byUid);
             var last = i == group.Count - 1;
             if (last && failed is null)
             {
