@@ -55,6 +55,30 @@ public sealed class ImapResponseWriter
         output.Advance(written);
     }
 
+    /// <summary>
+    /// Writes a space and the number for each of <paramref name="numbers"/>, formatted straight
+    /// into the output a few hundred at a time: a SEARCH answer of 200,000 numbers costs a few
+    /// hundred advances of the output instead of 400,000.
+    /// </summary>
+    public void WriteSpacedNumbers(ReadOnlySpan<uint> numbers)
+    {
+        // " 4294967295" is 11 bytes; a pooled block of the connection's pipe holds about 4 KiB.
+        const int most = 11;
+        var i = 0;
+        while (i < numbers.Length)
+        {
+            var span = output.GetSpan(Math.Min(numbers.Length - i, 300) * most);
+            var at = 0;
+            while (i < numbers.Length && span.Length - at >= most)
+            {
+                span[at++] = (byte)' ';
+                Utf8Formatter.TryFormat(numbers[i++], span[at..], out var written);
+                at += written;
+            }
+            output.Advance(at);
+        }
+    }
+
     public void WriteNumber(ulong n)
     {
         var span = output.GetSpan(20);

@@ -44,4 +44,87 @@ public sealed class PositionSet(int length)
         }
         return count;
     }
+
+    /// <summary>The first position from <paramref name="from"/> on that is in the set; -1 when there is none.</summary>
+    public int Next(int from)
+    {
+        if ((uint)from >= (uint)Length)
+        {
+            return -1;
+        }
+        var index = from >> 6;
+        var word = bits[index] & (ulong.MaxValue << from);
+        while (word == 0)
+        {
+            if (++index == bits.Length)
+            {
+                return -1;
+            }
+            word = bits[index];
+        }
+        return (index << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+    }
+
+    /// <summary>The last position in the set; -1 when it is empty.</summary>
+    public int Last()
+    {
+        for (var index = bits.Length - 1; index >= 0; index--)
+        {
+            if (bits[index] != 0)
+            {
+                return (index << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(bits[index]);
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Every position of 0 to <paramref name="length"/> - 1.</summary>
+    public static PositionSet All(int length)
+    {
+        var all = new PositionSet(length);
+        Array.Fill(all.bits, ulong.MaxValue);
+        all.ClearTail();
+        return all;
+    }
+
+    /// <summary>A new set: the positions in both.</summary>
+    public PositionSet And(PositionSet other) => Combine(other, static (a, b) => a & b);
+
+    /// <summary>A new set: the positions in either.</summary>
+    public PositionSet Or(PositionSet other) => Combine(other, static (a, b) => a | b);
+
+    /// <summary>A new set: the positions (of 0 to Length - 1) not in this one.</summary>
+    public PositionSet Not()
+    {
+        var result = new PositionSet(Length);
+        for (var i = 0; i < bits.Length; i++)
+        {
+            result.bits[i] = ~bits[i];
+        }
+        result.ClearTail();
+        return result;
+    }
+
+    private PositionSet Combine(PositionSet other, Func<ulong, ulong, ulong> combine)
+    {
+        if (other.Length != Length)
+        {
+            throw new ArgumentException("The sets are of different lengths.", nameof(other));
+        }
+        var result = new PositionSet(Length);
+        for (var i = 0; i < bits.Length; i++)
+        {
+            result.bits[i] = combine(bits[i], other.bits[i]);
+        }
+        return result;
+    }
+
+    // Positions at or past Length are never in the set.
+    private void ClearTail()
+    {
+        if (Length % 64 != 0)
+        {
+            bits[^1] &= (1UL << (Length % 64)) - 1;
+        }
+    }
 }

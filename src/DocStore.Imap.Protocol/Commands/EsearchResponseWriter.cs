@@ -13,11 +13,23 @@ public static class EsearchResponseWriter
     /// <see cref="SearchReturnOptions.Relevancy"/>: a score from 1 to 100 per result.
     /// </summary>
     public static void Write(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> results,
+        (string Name, long UidValidity)? mailbox = null, IReadOnlyList<int>? relevancy = null) =>
+        Write(writer, tag, uid, options, new EsearchResults(results.Count, results.Count == 0 ? 0 : results.Min(), results.Count == 0 ? 0 : results.Max(), results), mailbox, relevancy);
+
+    /// <summary>
+    /// As above from what is known of the results: a COUNT, MIN or MAX alone needs no list of
+    /// them (<see cref="EsearchResults.All"/> may then be null); ALL and RELEVANCY need it.
+    /// </summary>
+    public static void Write(ImapResponseWriter writer, string tag, bool uid, SearchReturnOptions options, EsearchResults results,
         (string Name, long UidValidity)? mailbox = null, IReadOnlyList<int>? relevancy = null)
     {
         if ((options & ~SearchReturnOptions.Save) == SearchReturnOptions.None)
         {
             options |= SearchReturnOptions.All;
+        }
+        if (results.Count > 0 && results.All is null && (options.HasFlag(SearchReturnOptions.All) || options.HasFlag(SearchReturnOptions.Relevancy)))
+        {
+            throw new ArgumentException("ALL and RELEVANCY need the list of results", nameof(results));
         }
         writer.BeginUntagged();
         writer.WriteRaw("ESEARCH (TAG "u8);
@@ -37,12 +49,12 @@ public static class EsearchResponseWriter
         if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Min))
         {
             writer.WriteRaw(" MIN "u8);
-            writer.WriteNumber(results.Min());
+            writer.WriteNumber(results.Min);
         }
         if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Max))
         {
             writer.WriteRaw(" MAX "u8);
-            writer.WriteNumber(results.Max());
+            writer.WriteNumber(results.Max);
         }
         if (options.HasFlag(SearchReturnOptions.Count))
         {
@@ -52,7 +64,7 @@ public static class EsearchResponseWriter
         if (results.Count > 0 && options.HasFlag(SearchReturnOptions.All))
         {
             writer.WriteRaw(" ALL "u8);
-            writer.WriteAtom(SequenceSet.Format(results));
+            writer.WriteAtom(SequenceSet.Format(results.All!));
         }
         // RFC 6203 §4: like ALL, left out when nothing matched.
         if (results.Count > 0 && options.HasFlag(SearchReturnOptions.Relevancy))
@@ -75,3 +87,6 @@ public static class EsearchResponseWriter
         writer.WriteCrlf();
     }
 }
+
+/// <summary>What an ESEARCH response says of the results: how many, the least and the greatest (0 when none), and, when asked for, all of them ascending.</summary>
+public readonly record struct EsearchResults(int Count, uint Min, uint Max, IReadOnlyList<uint>? All);

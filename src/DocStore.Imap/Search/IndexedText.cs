@@ -88,6 +88,9 @@ internal sealed class IndexedText
         ? scored.ContainsKey(Version(message))
         : matches.TryGetValue(key, out var set) && set.Contains(number - 1);
 
+    /// <summary>The positions of the searched messages that match the key exactly (null: not answered that way, e.g. a key under FUZZY only); not to be changed.</summary>
+    public PositionSet? PositionsOf(TextKey key) => matches.GetValueOrDefault(key);
+
     /// <summary>RFC 6203 §4: how well the message (sequence <paramref name="number"/>) matches the key under FUZZY, from 0 (not at all) to 1.</summary>
     public double Relevance(TextKey key, int number, MessageSummary message) => fuzzy.TryGetValue(key, out var scored)
         ? scored.GetValueOrDefault(Version(message))

@@ -1,4 +1,5 @@
 using DocStore.Core.Mailboxes;
+using DocStore.Core.Search;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
 
@@ -37,6 +38,57 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
         var verdict = Match(key, fuzzy: false, number, message, text: null, textLoaded: false);
         matches = verdict == Verdict.Yes;
         return verdict != Verdict.NeedsText;
+    }
+
+    /// <summary>
+    /// The positions (sequence number - 1) of the messages that match, as set operations over
+    /// the whole mailbox: the index's answer for a text key is taken as it is, AND, OR and NOT
+    /// combine sets, and only the other keys look at each message. Null when a key needs a
+    /// message's text (then <see cref="MatchesAsync"/> decides message by message).
+    /// </summary>
+    public PositionSet? TryMatchAll(SearchKey key, IReadOnlyList<MessageSummary> messages) => MatchAll(key, fuzzy: false, messages);
+
+    private PositionSet? MatchAll(SearchKey k, bool fuzzy, IReadOnlyList<MessageSummary> messages)
+    {
+        switch (k)
+        {
+            case AllKey:
+                return PositionSet.All(messages.Count);
+            case AndKey and:
+                PositionSet? all = null;
+                foreach (var inner in and.Keys)
+                {
+                    if (MatchAll(inner, fuzzy, messages) is not { } set)
+                    {
+                        return null;
+                    }
+                    all = all is null ? set : all.And(set);
+                }
+                return all ?? PositionSet.All(messages.Count);
+            case OrKey or:
+                return MatchAll(or.Left, fuzzy, messages) is { } left && MatchAll(or.Right, fuzzy, messages) is { } right ? left.Or(right) : null;
+            case NotKey not:
+                return MatchAll(not.Key, fuzzy, messages)?.Not();
+            case FuzzyKey inner:
+                return MatchAll(inner.Key, fuzzy: true, messages);
+            case TextKey textKey when !fuzzy && indexed is not null && indexed.PositionsOf(textKey) is { } positions:
+                return positions;
+            default:
+                // A key of its own (flags, numbers, dates, sizes; a fuzzy text key): each message.
+                var matched = new PositionSet(messages.Count);
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    switch (Match(k, fuzzy, i + 1, messages[i], text: null, textLoaded: false))
+                    {
+                        case Verdict.NeedsText:
+                            return null;
+                        case Verdict.Yes:
+                            matched.Add(i);
+                            break;
+                    }
+                }
+                return matched;
+        }
     }
 
     private enum Verdict { No, Yes, NeedsText }

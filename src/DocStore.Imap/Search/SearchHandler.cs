@@ -1,4 +1,5 @@
 using DocStore.Core.Mailboxes;
+using DocStore.Core.Search;
 using DocStore.Imap.Commands;
 using DocStore.Imap.Protocol;
 using DocStore.Imap.Protocol.Commands;
@@ -22,33 +23,68 @@ internal static class SearchHandler
         }
 
         var view = session.Selected!;
-        var (matches, relevancy) = await SearchAsync(session, view.Messages, view.SavedSearch, search.Key, cancellationToken);
-        var results = matches.Select(m => search.Uid ? m.Message.Uid : (uint)m.Number).ToList();
+        var messages = view.Messages;
+        var (matched, relevancy) = await SearchPositionsAsync(session, messages, view.SavedSearch, search.Key, cancellationToken);
+        uint Result(int position) => search.Uid ? messages[position].Uid : (uint)(position + 1);
 
         // RFC 9051 §6.4.4: under IMAP4rev2 a SEARCH without RETURN answers as RETURN (ALL).
         var options = search.Return ?? (session.Rev2 ? SearchReturnOptions.All : null);
         if (options is { } returned && returned.HasFlag(SearchReturnOptions.Save))
         {
-            view.SavedSearch = Saved(returned, matches.Select(m => m.Message.Uid).ToList());
+            view.SavedSearch = Saved(returned, Uids(messages, matched));
         }
         if (options is null)
         {
-            // Number by number into the output: tens of thousands of matches make no string first.
+            // Straight from the matched positions into the output: no list of matches, no string.
             session.Writer.BeginUntagged();
             session.Writer.WriteRaw("SEARCH"u8);
-            foreach (var result in results)
+            var chunk = new uint[Math.Min(4096, messages.Count + 1)];
+            var filled = 0;
+            for (var position = matched.Next(0); position >= 0; position = matched.Next(position + 1))
             {
-                session.Writer.WriteSpace();
-                session.Writer.WriteNumber(result);
+                chunk[filled++] = Result(position);
+                if (filled == chunk.Length)
+                {
+                    session.Writer.WriteSpacedNumbers(chunk);
+                    filled = 0;
+                }
             }
+            session.Writer.WriteSpacedNumbers(chunk.AsSpan(0, filled));
             session.Writer.WriteCrlf();
         }
         else if (options.Value != SearchReturnOptions.Save)
         {
-            EsearchResponseWriter.Write(session.Writer, command.Tag, search.Uid, options.Value, results,
-                relevancy: options.Value.HasFlag(SearchReturnOptions.Relevancy) ? matches.Select(m => relevancy.Score(m.Number, m.Message)).ToList() : null);
+            // COUNT, MIN and MAX need no list of the matches; ALL and RELEVANCY do.
+            var first = matched.Next(0);
+            var last = matched.Last();
+            var needsList = (options.Value & ~SearchReturnOptions.Save & ~(SearchReturnOptions.Count | SearchReturnOptions.Min | SearchReturnOptions.Max)) != SearchReturnOptions.None
+                || (options.Value & ~SearchReturnOptions.Save) == SearchReturnOptions.None;
+            List<uint>? all = null;
+            List<int>? scores = null;
+            if (needsList)
+            {
+                all = [];
+                scores = options.Value.HasFlag(SearchReturnOptions.Relevancy) ? [] : null;
+                for (var position = first; position >= 0; position = matched.Next(position + 1))
+                {
+                    all.Add(Result(position));
+                    scores?.Add(relevancy.Score(position + 1, messages[position]));
+                }
+            }
+            EsearchResponseWriter.Write(session.Writer, command.Tag, search.Uid, options.Value,
+                new EsearchResults(matched.Count(), first < 0 ? 0 : Result(first), last < 0 ? 0 : Result(last), all), relevancy: scores);
         }
         return Completion.Ok($"{command.Name} completed");
+    }
+
+    private static List<uint> Uids(IReadOnlyList<MessageSummary> messages, PositionSet matched)
+    {
+        var uids = new List<uint>();
+        for (var position = matched.Next(0); position >= 0; position = matched.Next(position + 1))
+        {
+            uids.Add(messages[position].Uid);
+        }
+        return uids;
     }
 
     /// <summary>
@@ -65,22 +101,42 @@ internal static class SearchHandler
     public static async Task<(List<(int Number, MessageSummary Message)> Matches, Relevancy Relevancy)> SearchAsync(ImapSession session,
         IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
     {
+        var (matched, relevancy) = await SearchPositionsAsync(session, messages, savedResult, key, cancellationToken);
+        var matches = new List<(int Number, MessageSummary Message)>();
+        for (var position = matched.Next(0); position >= 0; position = matched.Next(position + 1))
+        {
+            matches.Add((position + 1, messages[position]));
+        }
+        return (matches, relevancy);
+    }
+
+    /// <summary>
+    /// The positions (sequence number - 1) of the messages that match <paramref name="key"/>,
+    /// and their relevancy; the set is not to be changed (it may be the index's own answer).
+    /// </summary>
+    public static async Task<(PositionSet Matches, Relevancy Relevancy)> SearchPositionsAsync(ImapSession session,
+        IReadOnlyList<MessageSummary> messages, IReadOnlySet<uint> savedResult, SearchKey key, CancellationToken cancellationToken)
+    {
         // The index's map of the selected mailbox is kept for its next SEARCH; another mailbox's
         // (ESEARCH IN) is built for the one search.
         var state = session.Selected is { } selected && ReferenceEquals(messages, selected.Messages) ? selected.SearchState : null;
         var indexed = await IndexedText.MatchAsync(session.Backend.FullText, session.Backend.FuzzyText, key, messages, state, cancellationToken);
         var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
             async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
-        var matches = new List<(int Number, MessageSummary Message)>();
-        for (var i = 0; i < messages.Count; i++)
+        // Most trees are judged as set operations over the whole mailbox; one with a key that
+        // needs a message's text (SENTBEFORE; text keys without an index) message by message.
+        if (evaluator.TryMatchAll(key, messages) is not { } matched)
         {
-            // Most trees are judged without the message's text: no asynchronous call per message then.
-            if (evaluator.TryMatch(key, i + 1, messages[i], out var matched) ? matched : await evaluator.MatchesAsync(key, i + 1, messages[i]))
+            matched = new PositionSet(messages.Count);
+            for (var i = 0; i < messages.Count; i++)
             {
-                matches.Add((i + 1, messages[i]));
+                if (evaluator.TryMatch(key, i + 1, messages[i], out var matches) ? matches : await evaluator.MatchesAsync(key, i + 1, messages[i]))
+                {
+                    matched.Add(i);
+                }
             }
         }
-        return (matches, new Relevancy(key, indexed));
+        return (matched, new Relevancy(key, indexed));
     }
 
     /// <summary>
