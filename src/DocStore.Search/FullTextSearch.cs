@@ -30,7 +30,7 @@ public sealed class FullTextSearch(TextIndex index, ISearchFeed feed, ILogger<Fu
         var (results, map) = index.WithSearcher(searcher =>
         {
             var mapped = ScopeMap.For(index, searcher, scope);
-            return (queries.Select(q => mapped.Positions(TextIndex.CollectDocs(searcher, q, mapped.Documents))).ToList(), mapped);
+            return (queries.Select(q => mapped.Positions(TextIndex.CollectDocs(searcher, q, mapped.Documents, index.MatchCache))).ToList(), mapped);
         });
         if (map.Pending.Count > 0)
         {

@@ -73,6 +73,18 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
                 return MatchAll(inner.Key, fuzzy: true, messages);
             case TextKey textKey when !fuzzy && indexed is not null && indexed.PositionsOf(textKey) is { } positions:
                 return positions;
+            case FlagKey flag:
+                // The flag's name is resolved once, not once per message (UNDELETED over 200,000 messages).
+                var has = FlagTest(flag.Flag);
+                var flagged = new PositionSet(messages.Count);
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    if (has(messages[i].Flags) == flag.IsSet)
+                    {
+                        flagged.Add(i);
+                    }
+                }
+                return flagged;
             default:
                 // A key of its own (flags, numbers, dates, sizes; a fuzzy text key): each message.
                 var matched = new PositionSet(messages.Count);
@@ -168,17 +180,20 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
         _ => day >= key.Date,
     };
 
-    private static bool HasFlag(MessageFlags flags, string flag)
+    private static Func<MessageFlags, bool> FlagTest(string flag)
     {
         static bool Is(string flag, string name) => string.Equals(flag, name, StringComparison.OrdinalIgnoreCase);
-        return Is(flag, "\\Seen") ? flags.Seen
-            : Is(flag, "\\Answered") ? flags.Answered
-            : Is(flag, "\\Flagged") ? flags.Flagged
-            : Is(flag, "\\Deleted") ? flags.Deleted
-            : Is(flag, "\\Draft") ? flags.Draft
-            // DocStore never reports a message as \Recent (RFC 9051 drops it; RFC 3501 allows none).
-            : !Is(flag, "\\Recent") && flags.Keywords.Contains(flag, StringComparer.OrdinalIgnoreCase);
+        return Is(flag, "\\Seen") ? static f => f.Seen
+            : Is(flag, "\\Answered") ? static f => f.Answered
+            : Is(flag, "\\Flagged") ? static f => f.Flagged
+            : Is(flag, "\\Deleted") ? static f => f.Deleted
+            : Is(flag, "\\Draft") ? static f => f.Draft
+            : Is(flag, "\\Recent") ? static _ => false
+            : f => f.Keywords.Contains(flag, StringComparer.OrdinalIgnoreCase);
     }
+
+    // DocStore never reports a message as \Recent (RFC 9051 drops it; RFC 3501 allows none).
+    private static bool HasFlag(MessageFlags flags, string flag) => FlagTest(flag)(flags);
 
     private static bool MatchesText(MessageText text, TextKey key)
     {

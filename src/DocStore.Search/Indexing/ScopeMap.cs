@@ -115,11 +115,25 @@ internal sealed class ScopeMap
     public PositionSet Positions(MatchSet matches)
     {
         var positions = new PositionSet(versions.Length);
-        foreach (var document in matches.Documents())
+        // Word by word over each segment's bits: 200,000 matches are as many array reads.
+        for (var leaf = 0; leaf < matches.LeafCount; leaf++)
         {
-            if (positionOfDocument[document] is var position and >= 0)
+            if (matches.BitsOf(leaf) is not { } bits)
             {
-                positions.Add(position);
+                continue;
+            }
+            var words = bits.GetBits();
+            var docBase = matches.DocBase(leaf);
+            for (var w = 0; w < words.Length; w++)
+            {
+                for (var word = (ulong)words[w]; word != 0; word &= word - 1)
+                {
+                    var document = docBase + (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                    if (positionOfDocument[document] is var position and >= 0)
+                    {
+                        positions.Add(position);
+                    }
+                }
             }
         }
         foreach (var (position, first) in repeated)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DocStore.Core.Search;
 using DocStore.Search.Extraction;
 using Lucene.Net.Documents;
@@ -76,8 +77,28 @@ internal static class SearchDocuments
         return document;
     }
 
+    // Built queries by criterion: a common word's whole-word query compiles an automaton, a
+    // few milliseconds that a repeated SEARCH need not spend again. Queries are immutable.
+    private static readonly ConcurrentDictionary<(TextScope, string, string), TextQuery> Built = new();
+    private const int MostBuilt = 256;
+
     // RFC 9051 §6.4.4: every text key is a case-insensitive substring; SUBJECT etc. are HEADER.
+    // The key names the query by what decides it (scope, header, folded value), for the per-segment answers.
     public static TextQuery QueryOf(TextCriterion criterion)
+    {
+        var id = (criterion.Scope, criterion.HeaderName?.ToLowerInvariant() ?? "", Trigrams.Fold(criterion.Value));
+        if (Built.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+        if (Built.Count >= MostBuilt)
+        {
+            Built.Clear();
+        }
+        return Built[id] = Build(criterion) with { Key = $"{id.Item1}\u0001{id.Item2}\u0001{id.Item3}" };
+    }
+
+    private static TextQuery Build(TextCriterion criterion)
     {
         var header = criterion.HeaderName?.ToLowerInvariant() ?? "";
         if (criterion.Value.Length == 0)
@@ -136,5 +157,8 @@ internal static class SearchDocuments
 /// </summary>
 internal sealed record TextQuery(IReadOnlyList<TextQuery.Part> Parts)
 {
+    /// <summary>What names the query for the per-segment answers kept (<see cref="SegmentMatchCache"/>); null: never kept.</summary>
+    public string? Key { get; init; }
+
     internal sealed record Part(Query Exact, Query? Certain);
 }

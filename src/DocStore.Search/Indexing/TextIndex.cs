@@ -87,6 +87,9 @@ public sealed partial class TextIndex : IDisposable
     /// <summary>The high-water mark of the last commit.</summary>
     public long Mark => Interlocked.Read(ref mark);
 
+    /// <summary>Text queries' answers per segment, shared by every search (see <see cref="SegmentMatchCache"/>).</summary>
+    internal SegmentMatchCache MatchCache { get; } = new(SegmentMatchCache.DefaultMaxBytes);
+
     /// <summary>Versions the searchers see.</summary>
     public int Count => searchable.Count;
 
@@ -265,6 +268,7 @@ public sealed partial class TextIndex : IDisposable
         var segments = reader.Leaves.Select(l => new DocKeys.Segment(l.AtomicReader.CoreCacheKey, l.DocBase, l.AtomicReader.NumDocs, l.AtomicReader.MaxDoc)).ToList();
         var built = new DocKeys(reader, removed, documents, segments);
         Volatile.Write(ref docKeys, built);
+        MatchCache.Retain(segments.Select(s => s.Core).ToList());
         return built;
     }
 

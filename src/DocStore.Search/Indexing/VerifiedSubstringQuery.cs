@@ -70,10 +70,9 @@ internal sealed class VerifiedSubstringQuery : Query
     /// The candidates (documents where every trigram of the needle occurs) per segment, not
     /// iterated yet, and an upper bound of their number from the postings.
     /// </summary>
-    internal CandidateScorers CandidatesOf(IndexSearcher searcher)
+    internal CandidateScorers CandidatesOf(IndexSearcher searcher, IList<AtomicReaderContext> leaves)
     {
         var weight = searcher.CreateNormalizedWeight(Candidates);
-        var leaves = searcher.IndexReader.Leaves;
         var scorers = new Scorer?[leaves.Count];
         long cost = 0;
         for (var i = 0; i < leaves.Count; i++)
@@ -85,21 +84,24 @@ internal sealed class VerifiedSubstringQuery : Query
     }
 
     /// <summary>
-    /// Adds to <paramref name="matches"/> the candidates of <paramref name="scope"/> (every
-    /// document when null) not matched yet whose stored text holds the needle. Each segment is
+    /// Adds to <paramref name="matches"/> the candidates of each segment's scope
+    /// (<paramref name="scopeOf"/> by the segment's place in the candidates; null: every
+    /// document) not matched yet whose stored text holds the needle. Each segment is
     /// walked from the smaller side: the candidates, skipping matched documents, or the documents
     /// not matched yet, leaping the candidates to each; so neither a rare needle nor a common one
     /// (whose matches a certain query found) costs work in proportion to the mailbox. Many
     /// candidates are read in parallel (a Lucene reader reads stored fields per thread).
     /// </summary>
-    internal void Confirm(CandidateScorers candidates, DocScope? scope, MatchSet matches)
+    internal void Confirm(CandidateScorers candidates, Func<int, DocScope?> scopeOf, MatchSet matches)
     {
         var open = new List<(int Leaf, AtomicReader Reader, int Doc)>();
-        for (var leaf = 0; leaf < candidates.Leaves.Count; leaf++)
+        for (var i = 0; i < candidates.Leaves.Count; i++)
         {
-            var reader = candidates.Leaves[leaf].AtomicReader;
+            var leaf = candidates.Leaves[i].Ord;
+            var reader = candidates.Leaves[i].AtomicReader;
             var keys = SearchDocuments.Keys(reader);
-            if (candidates.Scorers[leaf] is not { } scorer || keys is null)
+            var scope = scopeOf(i);
+            if (candidates.Scorers[i] is not { } scorer || keys is null)
             {
                 continue;
             }
