@@ -178,4 +178,13 @@ public sealed class ImapResponseWriterTests
     {
         Assert.Throws<ArgumentException>(() => Writer().WriteAtom("two words"));
     }
+
+    [Fact]
+    public void Many_numbers_are_written_each_after_a_space_across_output_blocks()
+    {
+        var numbers = Enumerable.Range(0, 5000).Select(i => (uint)i * 997).Append(uint.MaxValue).ToArray();
+        Writer().WriteSpacedNumbers(numbers);
+        Writer().WriteSpacedNumbers([]);
+        Assert.Equal(string.Concat(numbers.Select(n => " " + n.ToString(System.Globalization.CultureInfo.InvariantCulture))), Written);
+    }
 }

@@ -48,4 +48,14 @@ public sealed class EsearchResponseWriterTests
         var writer = new ImapResponseWriter(new ArrayBufferWriter<byte>());
         Assert.Throws<ArgumentException>(() => EsearchResponseWriter.Write(writer, "a", uid: false, Relevancy, [1, 2], relevancy: relevancy));
     }
+
+    [Fact]
+    public void Count_min_and_max_are_written_without_the_list_of_results_which_all_needs()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var options = SearchReturnOptions.Count | SearchReturnOptions.Min | SearchReturnOptions.Max;
+        EsearchResponseWriter.Write(new ImapResponseWriter(buffer), "a", uid: true, options, new EsearchResults(199993, 3, 200000, null));
+        Assert.Equal("* ESEARCH (TAG \"a\") UID MIN 3 MAX 200000 COUNT 199993\r\n", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Throws<ArgumentException>(() => EsearchResponseWriter.Write(new ImapResponseWriter(new ArrayBufferWriter<byte>()), "a", uid: true, All, new EsearchResults(2, 1, 2, null)));
+    }
 }

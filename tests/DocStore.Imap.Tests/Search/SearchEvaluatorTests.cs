@@ -58,4 +58,37 @@ public sealed class SearchEvaluatorTests
         Assert.Equal(matchesUnseen, await evaluator.MatchesAsync(key, 2, Unseen));
         _ = name; // names the case in the runner's output
     }
+
+    [Fact]
+    public void A_tree_judged_as_set_operations_over_the_mailbox_equals_judging_each_message()
+    {
+        var messages = Enumerable.Range(1, 150).Select(i => Message((uint)(i * 2), new MessageFlags(i % 2 == 0, i % 3 == 0, i % 5 == 0, i % 7 == 0, false, i % 4 == 0 ? ["$Filed"] : []))).ToList();
+        var evaluator = new SearchEvaluator(messages.Count, messages[^1].Uid, new HashSet<uint> { 4, 6, 300 }, DateTimeOffset.UtcNow, _ => throw new InvalidOperationException("no text is read"));
+        Assert.True(DocStore.Imap.Protocol.SequenceSet.TryParse("3:40,99:*", out var numbers));
+        Assert.True(DocStore.Imap.Protocol.SequenceSet.TryParse("1:20,250", out var uids));
+        Assert.True(DocStore.Imap.Protocol.SequenceSet.TryParse("$", out var saved));
+        SearchKey[] trees =
+        [
+            new AllKey(),
+            IsSeen,
+            new NotKey(new FlagKey("\\Deleted", IsSet: true)),
+            new FlagKey("$FILED", IsSet: true),
+            new AndKey([]),
+            new AndKey([IsSeen, new FlagKey("\\Answered", IsSet: false), new SequenceKey(numbers!, IsUid: false)]),
+            new OrKey(new SequenceKey(uids!, IsUid: true), new NotKey(new OrKey(IsSeen, new FlagKey("\\Flagged", IsSet: true)))),
+            new NotKey(new AndKey([new SequenceKey(saved!, IsUid: false), new SizeKey(SearchSizeComparison.Larger, 10)])),
+        ];
+        foreach (var tree in trees)
+        {
+            var all = evaluator.TryMatchAll(tree, messages);
+            Assert.NotNull(all);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                Assert.True(evaluator.TryMatch(tree, i + 1, messages[i], out var one));
+                Assert.Equal(one, all.Contains(i));
+            }
+        }
+        // A key that needs a message's text leaves the decision to each message.
+        Assert.Null(evaluator.TryMatchAll(new OrKey(IsSeen, SentOnTwelfth), messages));
+    }
 }
