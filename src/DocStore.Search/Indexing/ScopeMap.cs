@@ -69,7 +69,7 @@ internal sealed class ScopeMap
             var repeatedToo = new List<(int, int)>(older.repeated);
             foreach (var position in older.Pending)
             {
-                if (!current.Documents.TryGetValue(SearchDocuments.KeyOf(older.versions[position]), out var document))
+                if (!current.TryGetDocument(SearchDocuments.KeyOf(older.versions[position]), out var document))
                 {
                     stillPending.Add(position);
                 }
@@ -93,7 +93,7 @@ internal sealed class ScopeMap
         var repeats = new List<(int, int)>();
         for (var position = 0; position < scoped.Length; position++)
         {
-            if (!current.Documents.TryGetValue(SearchDocuments.KeyOf(scoped[position]), out var document))
+            if (!current.TryGetDocument(SearchDocuments.KeyOf(scoped[position]), out var document))
             {
                 pending.Add(position);
             }

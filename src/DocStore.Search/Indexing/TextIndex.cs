@@ -252,21 +252,42 @@ public sealed partial class TextIndex : IDisposable
         // A refresh that only added segments keeps the earlier ones as they were: their
         // documents are copied, only the new segments are read.
         var extended = Volatile.Read(ref docKeys) is { } earlier && earlier.Removals == removed && Extends(earlier, reader) ? earlier : null;
-        var documents = extended is null ? new Dictionary<long, int>(reader.NumDocs) : new Dictionary<long, int>(extended.Documents);
+        // The new segments' versions go into a small dictionary beside the earlier (shared,
+        // unchanged) one, so a refresh costs in proportion to what it added, not to the index;
+        // once the small one has grown to an eighth of the large one, both are folded into one.
+        Dictionary<long, int> held, recent;
+        if (extended is null)
+        {
+            (held, recent) = (new Dictionary<long, int>(reader.NumDocs), []);
+        }
+        else if (extended.Recent.Count * 8 > extended.Held.Count)
+        {
+            held = new Dictionary<long, int>(extended.Held);
+            foreach (var (key, document) in extended.Recent)
+            {
+                held.TryAdd(key, document);
+            }
+            recent = [];
+        }
+        else
+        {
+            (held, recent) = (extended.Held, new Dictionary<long, int>(extended.Recent));
+        }
+        var target = extended is null ? held : recent;
         foreach (var leaf in reader.Leaves.Skip(extended?.Segments.Count ?? 0))
         {
             foreach (var (doc, key) in LiveKeys(leaf.AtomicReader))
             {
                 // A version taken out (a purge, a replacement) may linger in a reader until its
                 // deletes are applied: it is no longer the index's to answer for.
-                if (added.ContainsKey(key))
+                if (added.ContainsKey(key) && (ReferenceEquals(target, held) || !held.ContainsKey(key)))
                 {
-                    documents.TryAdd(key, leaf.DocBase + doc);
+                    target.TryAdd(key, leaf.DocBase + doc);
                 }
             }
         }
         var segments = reader.Leaves.Select(l => new DocKeys.Segment(l.AtomicReader.CoreCacheKey, l.DocBase, l.AtomicReader.NumDocs, l.AtomicReader.MaxDoc)).ToList();
-        var built = new DocKeys(reader, removed, documents, segments);
+        var built = new DocKeys(reader, removed, held, recent, segments);
         Volatile.Write(ref docKeys, built);
         MatchCache.Retain(segments.Select(s => s.Core).ToList());
         return built;
@@ -376,9 +397,16 @@ public sealed partial class TextIndex : IDisposable
         commitData.TryGetValue(MarkKey, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 }
 
-/// <summary>What the index knows of the versions of one reader: each held version's global document number.</summary>
-internal sealed record DocKeys(IndexReader Reader, int Removals, Dictionary<long, int> Documents, IReadOnlyList<DocKeys.Segment> Segments)
+/// <summary>
+/// What the index knows of the versions of one reader: each held version's global document
+/// number, in <see cref="Held"/> (possibly shared with earlier readers' keys; never changed) or
+/// <see cref="Recent"/> (the segments added since).
+/// </summary>
+internal sealed record DocKeys(IndexReader Reader, int Removals, Dictionary<long, int> Held, Dictionary<long, int> Recent, IReadOnlyList<DocKeys.Segment> Segments)
 {
+    /// <summary>The global document number of the version with the key, when the reader holds it.</summary>
+    public bool TryGetDocument(long key, out int document) => Held.TryGetValue(key, out document) || Recent.TryGetValue(key, out document);
+
     /// <summary>A segment of the reader as it was when these keys were read.</summary>
     internal sealed record Segment(object Core, int DocBase, int NumDocs, int MaxDoc);
 }
