@@ -10,6 +10,7 @@ using DocStore.Core.Security;
 using DocStore.Imap;
 using DocStore.Imap.Server;
 using DocStore.Search;
+using DocStore.Search.Indexing;
 using DocStore.Storage;
 using DocStore.Storage.Auditing;
 using DocStore.Storage.Documents;
@@ -144,6 +145,12 @@ internal static class ServeCommand
     /// </summary>
     private static async Task WarmUpAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
+        // The indexer's path too, in a scratch index in memory: it runs right after that first
+        // APPEND, on the same cores as the fan-out to the IDLE sessions.
+        if (services.GetService<SearchIndexer>() is not null && !IndexingWarmUp.Run(logger))
+        {
+            logger.LogWarning("The indexing warm-up did not make its mail searchable");
+        }
         if (services.GetRequiredService<IMailboxStore>() is not MailboxStore mailboxes)
         {
             return;

@@ -5,7 +5,12 @@ using Npgsql;
 
 namespace DocStore.Storage.Search;
 
-/// <summary>The indexer's view of PostgreSQL: change rows, versions, bytes and the transaction horizon.</summary>
+/// <summary>
+/// The indexer's view of PostgreSQL: change rows, versions, bytes and the transaction horizon.
+/// What the indexer reads after every change is read without Dapper, which compiles a reader
+/// for each query at its first row after a restart: that was the first mail's indexing step,
+/// run on the cores the IDLE sessions it woke were answering on (issue #3).
+/// </summary>
 public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
 {
     // Attachments filed as child documents are not indexed on their own: their text is already in
@@ -53,8 +58,17 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
     public async Task<IReadOnlyList<DocumentChange>> ChangesAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Seq, long DocumentId)>(new CommandDefinition(SelectChanges, new { after, upTo, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new DocumentChange(r.Seq, r.DocumentId)).ToList();
+        await using var command = new NpgsqlCommand(SelectChanges, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        command.Parameters.Add(new NpgsqlParameter<long>("upTo", upTo));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        var changes = new List<DocumentChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new DocumentChange(reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        return changes;
     }
 
     public Task<long> LastAllocatedSeqAsync(CancellationToken cancellationToken) => ScalarAsync(SelectLastSeq, cancellationToken);
@@ -62,20 +76,30 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
     public async Task<DateTime> ServerClockAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: cancellationToken));
+        await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
+        return (DateTime)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<bool> AnyTransactionStartedBeforeAsync(DateTime instant, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SelectOpenTransactions, new { instant }, cancellationToken: cancellationToken));
+        await using var command = new NpgsqlCommand(SelectOpenTransactions, connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("instant", instant));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<DocumentVersion>> VersionsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long DocumentId, int Version)>(new CommandDefinition(SelectVersions, new { documents = documentIds.ToArray() }, cancellationToken: cancellationToken));
-        return rows.Select(r => new DocumentVersion(r.DocumentId, r.Version)).ToList();
+        await using var command = new NpgsqlCommand(SelectVersions, connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("documents", documentIds.ToArray()));
+        var versions = new List<DocumentVersion>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(new DocumentVersion(reader.GetInt64(0), reader.GetInt32(1)));
+        }
+        return versions;
     }
 
     public async Task<IReadOnlyList<DocumentVersion>> AllVersionsAsync(DocumentVersion? after, int limit, CancellationToken cancellationToken)
@@ -109,16 +133,19 @@ public sealed class SearchFeed(NpgsqlDataSource dataSource) : ISearchFeed
         }
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            var rows = await connection.QueryAsync<(long DocumentId, int Version, long Size, byte[] Data)>(new CommandDefinition(SelectSingleChunks,
-                new { documents = versions.Select(v => v.DocumentId).ToArray(), versions = versions.Select(v => v.Version).ToArray(), chunkSize = (long)BlobStore.ChunkSize },
-                cancellationToken: cancellationToken));
-            foreach (var row in rows)
+            await using var command = new NpgsqlCommand(SelectSingleChunks, connection);
+            command.Parameters.Add(new NpgsqlParameter<long[]>("documents", versions.Select(v => v.DocumentId).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<int[]>("versions", versions.Select(v => v.Version).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<long>("chunkSize", BlobStore.ChunkSize));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                if (row.Data.Length != row.Size)
+                var (documentId, number, size, data) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+                if (data.Length != size)
                 {
-                    throw new InvalidDataException($"The first chunk of document {row.DocumentId} version {row.Version} holds {row.Data.Length} of its {row.Size} bytes.");
+                    throw new InvalidDataException($"The first chunk of document {documentId} version {number} holds {data.Length} of its {size} bytes.");
                 }
-                result[new DocumentVersion(row.DocumentId, row.Version)] = row.Data;
+                result[new DocumentVersion(documentId, number)] = data;
             }
         }
         foreach (var version in versions.Where(v => !result.ContainsKey(v)).ToList())
