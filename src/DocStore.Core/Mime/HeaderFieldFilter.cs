@@ -80,8 +80,10 @@ internal static class HeaderFieldFilter
         }
 
         var name = field[..colon].TrimEnd(" \t"u8);
-        foreach (var candidate in names)
+        // By index: a foreach over the interface would allocate an enumerator per header field.
+        for (var i = 0; i < names.Count; i++)
         {
+            var candidate = names[i];
             if (name.Length == candidate.Length && System.Text.Ascii.EqualsIgnoreCase(name, candidate))
             {
                 return true;

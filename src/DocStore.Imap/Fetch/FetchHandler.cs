@@ -113,6 +113,8 @@ internal static class FetchHandler
 
     // Messages are read in batches: few round trips, and never more than this many bytes held.
     private const int BatchMessages = 500;
+    private const int HeaderBatchMessages = 2000;
+    private const long HeaderBatchBytes = 64L * 1024 * 1024;
     private const long BatchBytes = 16L * 1024 * 1024;
 
     /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
@@ -170,12 +172,23 @@ internal static class FetchHandler
             yield return targets;
             yield break;
         }
+        // Header blocks are about a kilobyte: a first sync reads them in fewer, larger batches.
+        var headers = needed is ContentNeeded.HeaderBytes or ContentNeeded.Header;
+        var limit = headers ? HeaderBatchMessages : BatchMessages;
+        var byteLimit = headers ? HeaderBatchBytes : BatchBytes;
         var batch = new List<(int Number, MessageSummary Message)>();
         long bytes = 0;
         foreach (var target in targets)
         {
-            var size = needed is ContentNeeded.Full or ContentNeeded.MessageBytes ? target.Message.Size : 0;
-            if (batch.Count > 0 && (batch.Count >= BatchMessages || bytes + size > BatchBytes))
+            // A header is never larger than its message, and one read from its row or from the
+            // blob's first chunk holds at most that chunk (1 MiB).
+            var size = needed switch
+            {
+                ContentNeeded.Structure => 0,
+                ContentNeeded.Header or ContentNeeded.HeaderBytes => Math.Min(target.Message.Size, 1024 * 1024),
+                _ => target.Message.Size,
+            };
+            if (batch.Count > 0 && (batch.Count >= limit || bytes + size > byteLimit))
             {
                 yield return batch;
                 batch = [];
