@@ -86,6 +86,16 @@ public sealed class ImapResponseWriter
         output.Advance(written);
     }
 
+    /// <summary>A date-time as a quoted string (RFC 9051 §9 date-time), e.g. INTERNALDATE's value.</summary>
+    public void WriteDateTime(DateTimeOffset value)
+    {
+        var span = output.GetSpan(ImapDates.DateTimeLength + 2);
+        span[0] = (byte)'"';
+        ImapDates.FormatDateTime(value, span[1..]);
+        span[ImapDates.DateTimeLength + 1] = (byte)'"';
+        output.Advance(ImapDates.DateTimeLength + 2);
+    }
+
     public void WriteNil() => output.Write("NIL"u8);
 
     public void WriteSpace() => WriteByte((byte)' ');

@@ -13,6 +13,20 @@ public sealed class ImapResponseWriterTests
     private ImapResponseWriter Writer(bool utf8 = false) => new(buffer) { Utf8Accept = utf8 };
 
     [Theory]
+    [InlineData(1994, 2, 1, 21, 52, 25, -330)]
+    [InlineData(2024, 12, 31, 0, 0, 0, 0)]
+    [InlineData(1, 1, 9, 9, 9, 9, 840)]
+    [InlineData(9999, 7, 15, 23, 59, 59, -720)]
+    [InlineData(2025, 10, 5, 8, 30, 0, 345)]
+    public void Date_times_are_written_as_the_quoted_string_of_the_formatter(int year, int month, int day, int hour, int minute, int second, int offsetMinutes)
+    {
+        var value = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.FromMinutes(offsetMinutes));
+        Writer().WriteDateTime(value);
+        Assert.Equal("\"" + ImapDates.FormatDateTime(value) + "\"", Written);
+        Assert.Equal(ImapDates.DateTimeLength + 2, buffer.WrittenCount);
+    }
+
+    [Theory]
     [InlineData("hello", "\"hello\"")]
     [InlineData("", "\"\"")]
     [InlineData("say \"hi\"", "\"say \\\"hi\\\"\"")]

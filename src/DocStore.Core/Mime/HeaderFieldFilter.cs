@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace DocStore.Core.Mime;
 
 /// <summary>
@@ -9,7 +11,18 @@ internal static class HeaderFieldFilter
 {
     public static byte[] Filter(ReadOnlySpan<byte> header, IReadOnlyList<string> names, bool keep)
     {
-        var output = new List<byte>(header.Length);
+        var output = new ArrayBufferWriter<byte>(header.Length + 2);
+        Filter(header, names, keep, output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the filtered header to <paramref name="output"/>: each kept field is copied whole
+    /// (its continuation lines included) straight from <paramref name="header"/>, without a
+    /// buffer of its own; a first sync filters every message's header this way.
+    /// </summary>
+    public static void Filter(ReadOnlySpan<byte> header, IReadOnlyList<string> names, bool keep, IBufferWriter<byte> output)
+    {
         var position = 0;
         while (position < header.Length)
         {
@@ -22,18 +35,17 @@ internal static class HeaderFieldFilter
 
             if (Matches(field, names) == keep)
             {
-                output.AddRange(field);
+                output.Write(field);
                 if (field[^1] != (byte)'\n')
                 {
-                    output.AddRange("\r\n"u8);
+                    output.Write("\r\n"u8);
                 }
             }
 
             position = fieldEnd;
         }
 
-        output.AddRange("\r\n"u8);
-        return [.. output];
+        output.Write("\r\n"u8);
     }
 
     /// <summary>The end of a field: past its line and every continuation line (RFC 5322 §2.2.3).</summary>
@@ -68,8 +80,10 @@ internal static class HeaderFieldFilter
         }
 
         var name = field[..colon].TrimEnd(" \t"u8);
-        foreach (var candidate in names)
+        // By index: a foreach over the interface would allocate an enumerator per header field.
+        for (var i = 0; i < names.Count; i++)
         {
+            var candidate = names[i];
             if (name.Length == candidate.Length && System.Text.Ascii.EqualsIgnoreCase(name, candidate))
             {
                 return true;

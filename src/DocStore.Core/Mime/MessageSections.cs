@@ -1,3 +1,4 @@
+using System.Buffers;
 using MimeKit.Encodings;
 
 namespace DocStore.Core.Mime;
@@ -37,6 +38,24 @@ public static class MessageSections
             // RFC 9051 §6.4.5: HEADER and TEXT after part numbers need a message/rfc822 part.
             _ => part.Message is { } embedded ? FromMessage(message, embedded, section) : SectionResult.NoSuchPart,
         };
+    }
+
+    /// <summary>
+    /// Writes BODY[HEADER.FIELDS (...)] or BODY[HEADER.FIELDS.NOT (...)] of the message itself (no
+    /// part numbers) to <paramref name="output"/>, the same bytes <see cref="GetBody(ReadOnlyMemory{byte}, MessageStructure, SectionSpec)"/>
+    /// returns, without an array per message. False, writing nothing, for any other section.
+    /// </summary>
+    public static bool TryWriteHeaderFields(ReadOnlyMemory<byte> message, MessageStructure structure, SectionSpec section, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        ArgumentNullException.ThrowIfNull(section);
+        if (section.Part.Count != 0 || section.Text is not (SectionText.HeaderFields or SectionText.HeaderFieldsNot))
+        {
+            return false;
+        }
+        var header = Slice(message, structure.HeaderOffset, structure.BodyOffset);
+        HeaderFieldFilter.Filter(header.Span, section.Fields, keep: section.Text == SectionText.HeaderFields, output);
+        return true;
     }
 
     /// <summary>The bytes of BODY[<paramref name="section"/>], the specifier given as text.</summary>

@@ -48,6 +48,7 @@ internal static class FetchHandler
         // The next batch is read while this one is written: the database's time (disk, after a
         // restart) overlaps the writing instead of adding to it. Each read has its own connection.
         var batches = Batches(targets, needed).ToList();
+        var lines = new FetchResponseWriter(session.Writer, fetch.Items);
         Task<IReadOnlyDictionary<MessageKey, StoredMessage>>? reading = null;
         Task<IReadOnlyDictionary<MessageKey, StoredMessage>> Read(ContentNeeded need, int index) =>
             session.Backend.Mailboxes.ReadManyAsync(batches[index].Select(t => new MessageKey(t.Message.DocumentId, t.Message.Version)).ToHashSet(), need, cancellationToken);
@@ -78,7 +79,7 @@ internal static class FetchHandler
                     }
                     var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
                     downloads?.Add(message.DocumentId);
-                    unknownEncoding |= !WriteMessage(session.Writer, number, message, content, fetch.Items, includeFlags);
+                    unknownEncoding |= !lines.Write(number, message, content, includeFlags);
                     await session.FlushIfLargeAsync(cancellationToken);
                 }
             }
@@ -112,6 +113,8 @@ internal static class FetchHandler
 
     // Messages are read in batches: few round trips, and never more than this many bytes held.
     private const int BatchMessages = 500;
+    private const int HeaderBatchMessages = 2000;
+    private const long HeaderBatchBytes = 64L * 1024 * 1024;
     private const long BatchBytes = 16L * 1024 * 1024;
 
     /// <summary>What the items need of the stored message; null when the summary is enough.</summary>
@@ -169,12 +172,23 @@ internal static class FetchHandler
             yield return targets;
             yield break;
         }
+        // Header blocks are about a kilobyte: a first sync reads them in fewer, larger batches.
+        var headers = needed is ContentNeeded.HeaderBytes or ContentNeeded.Header;
+        var limit = headers ? HeaderBatchMessages : BatchMessages;
+        var byteLimit = headers ? HeaderBatchBytes : BatchBytes;
         var batch = new List<(int Number, MessageSummary Message)>();
         long bytes = 0;
         foreach (var target in targets)
         {
-            var size = needed is ContentNeeded.Full or ContentNeeded.MessageBytes ? target.Message.Size : 0;
-            if (batch.Count > 0 && (batch.Count >= BatchMessages || bytes + size > BatchBytes))
+            // A header is never larger than its message, and one read from its row or from the
+            // blob's first chunk holds at most that chunk (1 MiB).
+            var size = needed switch
+            {
+                ContentNeeded.Structure => 0,
+                ContentNeeded.Header or ContentNeeded.HeaderBytes => Math.Min(target.Message.Size, 1024 * 1024),
+                _ => target.Message.Size,
+            };
+            if (batch.Count > 0 && (batch.Count >= limit || bytes + size > byteLimit))
             {
                 yield return batch;
                 batch = [];
@@ -188,153 +202,4 @@ internal static class FetchHandler
             yield return batch;
         }
     }
-
-    /// <summary>Writes one <c>* n FETCH (...)</c>; false when a BINARY item met an unknown encoding.</summary>
-    private static bool WriteMessage(ImapResponseWriter writer, int number, MessageSummary message, StoredMessage? content, IReadOnlyList<FetchItem> items, bool includeFlags)
-    {
-        var ok = true;
-        writer.BeginUntagged();
-        writer.WriteNumber(number);
-        writer.WriteRaw(" FETCH ("u8);
-        var first = true;
-        void Next()
-        {
-            if (!first)
-            {
-                writer.WriteSpace();
-            }
-            first = false;
-        }
-        if (includeFlags)
-        {
-            Next();
-            writer.WriteRaw("FLAGS "u8);
-            FlagsWriter.WriteFlagList(writer, message.Flags);
-        }
-        foreach (var item in items)
-        {
-            Next();
-            switch (item.Kind)
-            {
-                case FetchItemKind.Flags:
-                    writer.WriteRaw("FLAGS "u8);
-                    FlagsWriter.WriteFlagList(writer, message.Flags);
-                    break;
-                case FetchItemKind.Uid:
-                    writer.WriteRaw("UID "u8);
-                    writer.WriteNumber(message.Uid);
-                    break;
-                case FetchItemKind.InternalDate:
-                    writer.WriteRaw("INTERNALDATE "u8);
-                    writer.WriteString(ImapDates.FormatDateTime(message.InternalDate));
-                    break;
-                case FetchItemKind.Rfc822Size:
-                    writer.WriteRaw("RFC822.SIZE "u8);
-                    writer.WriteNumber(message.Size);
-                    break;
-                case FetchItemKind.ModSeq:
-                    writer.WriteRaw("MODSEQ ("u8);
-                    writer.WriteNumber(message.ModSeq);
-                    writer.CloseList();
-                    break;
-                case FetchItemKind.EmailId:
-                    writer.WriteRaw("EMAILID ("u8);
-                    writer.WriteAtom(message.EmailId.ToString("N"));
-                    writer.CloseList();
-                    break;
-                case FetchItemKind.ThreadId:
-                    writer.WriteRaw("THREADID NIL"u8);
-                    break;
-                case FetchItemKind.SaveDate:
-                    writer.WriteRaw("SAVEDATE NIL"u8);
-                    break;
-                case FetchItemKind.Envelope:
-                    writer.WriteRaw("ENVELOPE "u8);
-                    EnvelopeWriter.Write(writer, content!.Structure.Envelope);
-                    break;
-                case FetchItemKind.Body:
-                    writer.WriteRaw("BODY "u8);
-                    BodyStructureWriter.WriteBody(writer, content!.Structure.Body);
-                    break;
-                case FetchItemKind.BodyStructure:
-                    writer.WriteRaw("BODYSTRUCTURE "u8);
-                    BodyStructureWriter.WriteBodyStructure(writer, content!.Structure.Body);
-                    break;
-                case FetchItemKind.Rfc822:
-                    writer.WriteRaw("RFC822 "u8);
-                    writer.WriteLiteral(content!.Bytes.Span);
-                    break;
-                case FetchItemKind.Rfc822Header:
-                    writer.WriteRaw("RFC822.HEADER "u8);
-                    writer.WriteLiteral(MessageSections.GetBody(content!.Bytes, content.Structure, new SectionSpec([], SectionText.Header, [])).Data.Span);
-                    break;
-                case FetchItemKind.Rfc822Text:
-                    writer.WriteRaw("RFC822.TEXT "u8);
-                    writer.WriteLiteral(MessageSections.GetBody(content!.Bytes, content.Structure, new SectionSpec([], SectionText.Text, [])).Data.Span);
-                    break;
-                case FetchItemKind.BodySection:
-                    item.WriteResponseName(writer);
-                    writer.WriteSpace();
-                    var body = MessageSections.GetBody(content!.Bytes, content.Structure, ToSpec(item.Section!));
-                    // RFC 9051 §6.4.5: a part that does not exist is an empty string, not an error.
-                    writer.WriteLiteral(Slice(body.Data, item.Partial).Span);
-                    break;
-                case FetchItemKind.Binary:
-                    item.WriteResponseName(writer);
-                    writer.WriteSpace();
-                    var binary = MessageSections.GetBinary(content!.Bytes, content.Structure, ToPart(item.Section!));
-                    ok &= binary.Status != SectionStatus.UnknownEncoding;
-                    var data = Slice(binary.Data, item.Partial).Span;
-                    // RFC 3516 §4.2: literal8 only when the decoded bytes hold NUL.
-                    if (data.Contains((byte)0))
-                    {
-                        writer.WriteLiteral8(data);
-                    }
-                    else
-                    {
-                        writer.WriteLiteral(data);
-                    }
-                    break;
-                case FetchItemKind.BinarySize:
-                    item.WriteResponseName(writer);
-                    writer.WriteSpace();
-                    var size = MessageSections.GetBinarySize(content!.Bytes, content.Structure, ToPart(item.Section!));
-                    ok &= size is not null;
-                    writer.WriteNumber(size ?? 0);
-                    break;
-                default:
-                    writer.WriteRaw("PREVIEW NIL"u8);
-                    break;
-            }
-        }
-        writer.CloseList();
-        writer.WriteCrlf();
-        return ok;
-    }
-
-    private static ReadOnlyMemory<byte> Slice(ReadOnlyMemory<byte> data, FetchPartial? partial)
-    {
-        if (partial is not { } p)
-        {
-            return data;
-        }
-        if (p.Origin >= (ulong)data.Length)
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-        var length = (int)Math.Min(p.Length, (ulong)data.Length - p.Origin);
-        return data.Slice((int)p.Origin, length);
-    }
-
-    private static int[] ToPart(FetchSection section) => section.Part.Select(n => (int)n).ToArray();
-
-    private static SectionSpec ToSpec(FetchSection section) => new(ToPart(section), section.Text switch
-    {
-        FetchSectionText.Header => SectionText.Header,
-        FetchSectionText.HeaderFields => SectionText.HeaderFields,
-        FetchSectionText.HeaderFieldsNot => SectionText.HeaderFieldsNot,
-        FetchSectionText.Text => SectionText.Text,
-        FetchSectionText.Mime => SectionText.Mime,
-        _ => SectionText.None,
-    }, section.HeaderFields);
 }

@@ -209,6 +209,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         {
             return;
         }
+        pending.Commit();
         pending.Unflushed = 0;
         await Connection.Output.FlushAsync(cancellationToken);
     }
@@ -218,21 +219,53 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// segments; after STARTTLS the TLS stream's pipe) and flushed once per command. The segments
     /// go back to the pool once sent, so a session holds no answer buffer of its own between
     /// commands: an idle session that once fetched a 20 MB body does not keep 20 MB.
+    /// The pipe's free space is written piecewise and committed (<see cref="PipeWriter.Advance"/>,
+    /// which takes the pipe's lock) once it is full or at a flush, not after every atom, number
+    /// and space: a FETCH line is about twenty such writes (issue #3, first sync).
     /// </summary>
     private sealed class ConnectionOutput(ImapConnection connection) : IBufferWriter<byte>
     {
+        private Memory<byte> free;
+        private int written;
+
         /// <summary>Bytes written since the last flush.</summary>
         public long Unflushed { get; set; }
 
         public void Advance(int count)
         {
-            connection.Output.Advance(count);
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            if (count > free.Length - written)
+            {
+                throw new InvalidOperationException("Advanced past the buffer GetSpan or GetMemory returned.");
+            }
+            written += count;
             Unflushed += count;
         }
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => connection.Output.GetMemory(sizeHint);
+        public Memory<byte> GetMemory(int sizeHint = 0) => Reserve(sizeHint)[written..];
 
-        public Span<byte> GetSpan(int sizeHint = 0) => connection.Output.GetSpan(sizeHint);
+        public Span<byte> GetSpan(int sizeHint = 0) => Reserve(sizeHint).Span[written..];
+
+        /// <summary>Hands what was written to the pipe; called before every flush.</summary>
+        public void Commit()
+        {
+            if (written > 0)
+            {
+                connection.Output.Advance(written);
+            }
+            written = 0;
+            free = default;
+        }
+
+        private Memory<byte> Reserve(int sizeHint)
+        {
+            if (free.Length - written < Math.Max(sizeHint, 1))
+            {
+                Commit();
+                free = connection.Output.GetMemory(sizeHint);
+            }
+            return free;
+        }
     }
 
     /// <summary>STARTTLS: the OK goes out in plaintext, then the handshake; the parser starts afresh.</summary>

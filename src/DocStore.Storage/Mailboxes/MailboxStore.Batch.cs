@@ -4,6 +4,7 @@ using DocStore.Core.Auditing;
 using DocStore.Core.Mailboxes;
 using DocStore.Core.Mime;
 using DocStore.Storage.Auditing;
+using Npgsql;
 
 namespace DocStore.Storage.Mailboxes;
 
@@ -63,16 +64,30 @@ public sealed partial class MailboxStore
         if (needed is ContentNeeded.HeaderBytes or ContentNeeded.MessageBytes)
         {
             var headerOnly = needed == ContentNeeded.HeaderBytes;
-            var documents = keys.Select(k => k.DocumentId).ToArray();
-            var versions = keys.Select(k => k.Version).ToArray();
-            var headers = await connection.QueryAsync<BytesWithOffsetsRow>(headerOnly
-                ? new CommandDefinition(SelectHeaders, new { documents, versions }, cancellationToken: cancellationToken)
-                : new CommandDefinition(SelectBytesWithOffsets, new { documents, versions, chunkSize = (long)BlobStore.ChunkSize },
-                    cancellationToken: cancellationToken));
-            foreach (var row in headers)
+            var documents = new long[keys.Count];
+            var versions = new int[keys.Count];
+            var at = 0;
+            foreach (var key in keys)
             {
-                var top = new BodyPart { Type = "text", Subtype = "plain", HeaderOffset = row.HeaderOffset, BodyOffset = row.BodyOffset, EndOffset = row.EndOffset };
-                result[new MessageKey(row.DocumentId, row.Version)] = new StoredMessage(row.Data, new MessageStructure(Envelope.Empty, top));
+                documents[at] = key.DocumentId;
+                versions[at++] = key.Version;
+            }
+            // Read by hand rather than by Dapper (see ReadSummary): no reader compiled per query
+            // text after a restart, and no boxing of each column.
+            await using (var command = new NpgsqlCommand(headerOnly ? SelectHeaders : SelectBytesWithOffsets, connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<long[]>("documents", documents));
+                command.Parameters.Add(new NpgsqlParameter<int[]>("versions", versions));
+                if (!headerOnly)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<long>("chunkSize", BlobStore.ChunkSize));
+                }
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var top = new BodyPart { Type = "text", Subtype = "plain", HeaderOffset = reader.GetInt64(2), BodyOffset = reader.GetInt64(3), EndOffset = reader.GetInt64(4) };
+                    result[new MessageKey(reader.GetInt64(0), reader.GetInt32(1))] = new StoredMessage(reader.GetFieldValue<byte[]>(5), new MessageStructure(Envelope.Empty, top));
+                }
             }
             if (result.Count == keys.Count)
             {
@@ -155,8 +170,6 @@ public sealed partial class MailboxStore
     }
 
     private sealed record BatchVersionRow(long DocumentId, int Version, byte[] Sha256, long Size, string? Structure);
-
-    private sealed record BytesWithOffsetsRow(long DocumentId, int Version, long HeaderOffset, long BodyOffset, long EndOffset, byte[] Data);
 
     private sealed record ChunkRow(byte[] Sha256, byte[] Data);
 }

@@ -89,6 +89,28 @@ public sealed partial class MailboxStore
          ORDER BY e.uid
         """;
 
+    // The whole mailbox (SELECT, a client's first sync): the same rows as SelectMessages with
+    // modseq 0, but the keywords of the mailbox's documents aggregated once and hash-joined,
+    // instead of one index probe and aggregate per entry (20,000 for a 20,000-message mailbox,
+    // which took about 40 % of the query's time). SelectMessages keeps the per-entry form for
+    // the few rows a change read returns.
+    private const string SelectAllMessages = """
+        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
+               e.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
+               e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
+               COALESCE(t.tags, '{}') AS Keywords
+          FROM entry e
+          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
+          JOIN document d ON d.id = e.document_id
+          LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+          LEFT JOIN (SELECT dt.document_id, array_agg(dt.tag ORDER BY dt.tag COLLATE "C") AS tags
+                       FROM document_tag dt
+                      WHERE dt.document_id IN (SELECT m.document_id FROM entry m WHERE m.collection_id = @collection)
+                      GROUP BY dt.document_id) t ON t.document_id = e.document_id
+         WHERE e.collection_id = @collection AND e.modseq > @modSeq
+         ORDER BY e.uid
+        """;
+
     private const string SelectVersion = """
         SELECT sha256 AS Sha256, size AS Size, structure::text AS Structure
           FROM version WHERE document_id = @document AND number = @version
@@ -308,7 +330,7 @@ public sealed partial class MailboxStore
     public async Task<IReadOnlyList<MessageSummary>> ChangedSinceAsync(User user, long mailboxId, long modSeq, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(SelectMessages, connection);
+        await using var command = new NpgsqlCommand(modSeq == 0 ? SelectAllMessages : SelectMessages, connection);
         AddViewParameters(command.Parameters, mailboxId, user.Id, modSeq);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var messages = new List<MessageSummary>();

@@ -48,6 +48,43 @@ public sealed class MessageSectionsTests
             Body("HEADER.FIELDS.NOT (Subject MIME-Version Content-Type)"));
     }
 
+    [Theory]
+    [MemberData(nameof(GoldenCorpus.Names), MemberType = typeof(GoldenCorpus))]
+    public void Header_fields_written_to_a_buffer_are_the_bytes_get_body_returns(string name)
+    {
+        var message = GoldenCorpus.Message(name);
+        var structure = MessageAnalyzer.Analyze(message);
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var text in new[]
+        {
+            "HEADER.FIELDS (From To Cc Subject Date Message-ID References In-Reply-To Content-Type)",
+            "HEADER.FIELDS (SUBJECT received x-none)",
+            "HEADER.FIELDS.NOT (From To Cc Subject Date Message-ID References In-Reply-To Content-Type)",
+            "HEADER.FIELDS.NOT (Received)",
+        })
+        {
+            Assert.True(SectionSpec.TryParse(text, out var section));
+            output.ResetWrittenCount();
+            Assert.True(MessageSections.TryWriteHeaderFields(message, structure, section, output));
+            Assert.Equal(MessageSections.GetBody(message, structure, section).Data.ToArray(), output.WrittenSpan.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("HEADER")]
+    [InlineData("TEXT")]
+    [InlineData("1")]
+    [InlineData("1.MIME")]
+    [InlineData("3.HEADER.FIELDS (From)")]
+    public void Only_the_message_s_own_header_fields_are_written_to_a_buffer(string text)
+    {
+        Assert.True(SectionSpec.TryParse(text, out var section));
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        Assert.False(MessageSections.TryWriteHeaderFields(Message, Structure, section, output));
+        Assert.Equal(0, output.WrittenCount);
+    }
+
     [Fact]
     public void Header_text_and_mime_are_slices_of_the_stored_bytes()
     {

@@ -363,6 +363,39 @@ public sealed class MailboxFlagTests : IClassFixture<MigratedDatabase>
         Assert.Null((await store.DeltaAsync(stranger, mailbox.Id, 0, None)).State);
     }
 
+    [Fact]
+    public async Task The_whole_mailbox_read_returns_what_the_change_read_returns_from_the_start()
+    {
+        // SELECT's read (MessagesAsync) aggregates the keywords of the mailbox's documents once;
+        // the change read (a modseq above 0 is never reached here, -1 takes every entry) per entry.
+        var (user, mailbox) = await NewMailboxAsync();
+        var other = await CreateMailboxAsync(store, user, "Tagged elsewhere");
+        var uids = new List<uint>();
+        for (var i = 0; i < 4; i++)
+        {
+            uids.Add(await AppendAsync(store, user, mailbox, Message($"whole {i}")));
+        }
+        await StoreAsync(user, mailbox, [uids[0]], FlagOperation.Add, "Zeta", "alpha", "$Label1", @"\Seen");
+        await StoreAsync(user, mailbox, [uids[2]], FlagOperation.Add, "Project", @"\Flagged");
+        var document = (await store.MessagesAsync(user, mailbox.Id, None)).Single(m => m.Uid == uids[3]).DocumentId;
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO entry (collection_id, document_id, version_number) VALUES (@other, @document, 1)", new { other = other.Id, document });
+        }
+        var copy = Assert.Single(await store.MessagesAsync(user, other.Id, None));
+        await StoreAsync(user, other, [copy.Uid], FlagOperation.Add, "Shared");
+
+        var whole = await store.MessagesAsync(user, mailbox.Id, None);
+        var changed = await store.ChangedSinceAsync(user, mailbox.Id, -1, None);
+        Assert.Equal(uids, whole.Select(m => m.Uid));
+        Assert.Equal(changed.Select(m => m with { Flags = MessageFlags.None }), whole.Select(m => m with { Flags = MessageFlags.None }));
+        Assert.Equal(changed.Select(m => m.Flags), whole.Select(m => m.Flags), FlagsComparer.Instance);
+        Assert.Equal(["$Label1", "Zeta", "alpha"], whole[0].Flags.Keywords);
+        Assert.Equal(["Shared"], whole[3].Flags.Keywords);
+        Assert.Empty(whole[1].Flags.Keywords);
+    }
+
     private async Task<(User User, Mailbox Mailbox)> NewMailboxAsync()
     {
         var user = await NewUserAsync(database.DataSource);
