@@ -192,7 +192,9 @@ public sealed partial class MailboxStore
     /// Applies STORE to the given UIDs (UIDs the mailbox does not have are skipped) and returns
     /// the new state of each existing one. \Seen is this user's (<c>entry_seen</c>); keywords are
     /// the document's tags, so entries of the same document elsewhere get a new modseq as well.
-    /// An entry whose flags do not change keeps its modseq. One round trip (see <see cref="StoreFlags"/>).
+    /// An entry whose flags do not change keeps its modseq. One round trip (see <see cref="StoreFlags"/>;
+    /// adding or removing system flags on a few UIDs, nearly every client STORE, is one call of
+    /// <c>store_system_flags</c>, migration 0026).
     /// </summary>
     public Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) =>
         StoreFlagsAsync(user, mailboxId, [uids], change, actor, cancellationToken);
@@ -228,6 +230,10 @@ public sealed partial class MailboxStore
         var uids = commands.Count == 1 ? requestedUids : requestedUids.Distinct().ToArray();
 
         var requested = FlagSet.Parse(change.Flags);
+        if (IsSystemFlagStore(requested, change.Operation, uids.Length))
+        {
+            return await StoreSystemFlagsAsync(mailboxId, user.Id, uids, requestedUids, commandOf, requested, change, actor, cancellationToken);
+        }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(StoreFlagsText(uids.Length, flagDurability), new
         {

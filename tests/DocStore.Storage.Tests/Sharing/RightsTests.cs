@@ -183,6 +183,38 @@ public sealed class RightsTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_store_of_system_flags_alone_changes_only_what_the_rights_allow()
+    {
+        // +FLAGS / -FLAGS without keywords take store_system_flags (migration 0026): the same checks.
+        var alice = await NewUserAsync(database.DataSource);
+        var bob = await NewUserAsync(database.DataSource);
+        var shared = await CreateMailboxAsync(store, alice, "System-flags-for-bob");
+        var uid = await AppendAsync(store, alice, shared, Message());
+        Task<FlagStoreResult> BobStores(FlagOperation operation, params string[] flags) =>
+            store.StoreFlagsAsync(bob, shared.Id, [uid], new FlagChange(operation, flags), ActorFor(bob), None);
+
+        Assert.Empty(await BobStores(FlagOperation.Add, @"\Seen"));
+
+        await store.SetAclAsync(alice, shared.Id, bob.Name, RightsEdit.Replace, "lr", ActorFor(alice), None);
+        var unchanged = (await BobStores(FlagOperation.Add, @"\Seen", @"\Flagged", @"\Deleted")).Single();
+        Assert.False(unchanged.Flags.Seen || unchanged.Flags.Flagged || unchanged.Flags.Deleted);
+
+        await store.SetAclAsync(alice, shared.Id, bob.Name, RightsEdit.Replace, "lrst", ActorFor(alice), None);
+        var seen = (await BobStores(FlagOperation.Add, @"\Seen", @"\Flagged", @"\Deleted")).Single();
+        Assert.True(seen.Flags.Seen);
+        Assert.True(seen.Flags.Deleted);
+        Assert.False(seen.Flags.Flagged);
+        Assert.True(seen.ModSeq > unchanged.ModSeq);
+        Assert.False((await store.MessagesAsync(alice, shared.Id, None)).Single().Flags.Seen);
+
+        var unseen = (await BobStores(FlagOperation.Remove, @"\SEEN")).Single();
+        Assert.False(unseen.Flags.Seen);
+        Assert.True(unseen.Flags.Deleted);
+        Assert.True(unseen.ModSeq > seen.ModSeq);
+        Assert.False((await store.MessagesAsync(bob, shared.Id, None)).Single().Flags.Seen);
+    }
+
+    [Fact]
     public async Task A_revoked_read_right_empties_every_query_at_once()
     {
         var alice = await NewUserAsync(database.DataSource);
