@@ -218,6 +218,54 @@ internal static class Trigrams
     }
 
     /// <summary>
+    /// Given terms as the tokens of one field, each once (the caller passes distinct terms):
+    /// indexed with <see cref="DistinctFieldType"/> they make the same postings as one
+    /// <see cref="StringField"/> per term (documents only, no norms), through one stream and one
+    /// set of attributes instead of one per term; a body of a few hundred distinct words made
+    /// a few hundred fields (issue #3: the per-field set-up was a large part of the inversion).
+    /// </summary>
+    public sealed class TermsStream : TokenStream
+    {
+        private readonly IReadOnlyCollection<string> terms;
+        private readonly ICharTermAttribute term;
+        private IEnumerator<string>? next;
+
+        public TermsStream(IReadOnlyCollection<string> terms)
+        {
+            this.terms = terms;
+            term = AddAttribute<ICharTermAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            ClearAttributes();
+            if (next is null || !next.MoveNext())
+            {
+                return false;
+            }
+            term.SetEmpty().Append(next.Current);
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            next?.Dispose();
+            next = terms.GetEnumerator();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                next?.Dispose();
+                next = null;
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>
     /// The distinct trigrams of one folded value (padded like <see cref="Stream"/>), each once:
     /// a body of 50,000 code points holds a few thousand distinct trigrams, so Lucene inverts
     /// those instead of 50,000 positions. Each trigram is three 21-bit code points in a long.
