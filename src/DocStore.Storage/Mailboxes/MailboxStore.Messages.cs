@@ -75,7 +75,8 @@ public sealed partial class MailboxStore
         SELECT uid FROM filed
         """;
 
-    private const string SelectMessages = """
+    // The message row both reads return, up to the keywords' join.
+    private const string MessageRow = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
                e.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
@@ -84,6 +85,9 @@ public sealed partial class MailboxStore
           JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
           JOIN document d ON d.id = e.document_id
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+        """;
+
+    private const string SelectMessages = MessageRow + "\n" + """
           LEFT JOIN LATERAL (SELECT array_agg(tag ORDER BY tag COLLATE "C") AS tags FROM document_tag WHERE document_id = e.document_id) t ON true
          WHERE e.collection_id = @collection AND e.modseq > @modSeq
          ORDER BY e.uid
@@ -94,15 +98,7 @@ public sealed partial class MailboxStore
     // instead of one index probe and aggregate per entry (20,000 for a 20,000-message mailbox,
     // which took about 40 % of the query's time). SelectMessages keeps the per-entry form for
     // the few rows a change read returns.
-    private const string SelectAllMessages = """
-        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
-               e.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
-               e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
-               COALESCE(t.tags, '{}') AS Keywords
-          FROM entry e
-          JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
-          JOIN document d ON d.id = e.document_id
-          LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
+    private const string SelectAllMessages = MessageRow + "\n" + """
           LEFT JOIN (SELECT dt.document_id, array_agg(dt.tag ORDER BY dt.tag COLLATE "C") AS tags
                        FROM document_tag dt
                       WHERE dt.document_id IN (SELECT m.document_id FROM entry m WHERE m.collection_id = @collection)
