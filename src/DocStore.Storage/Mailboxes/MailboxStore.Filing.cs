@@ -23,7 +23,7 @@ public sealed partial class MailboxStore
     /// Runs APPEND's filing path once without filing anything, so that the first APPEND after a
     /// restart does not pay for compiling it (ReadyToRun cannot precompile the framework's generic
     /// code over DocStore's own types: async state machines, Npgsql's typed parameters, the
-    /// structure's JSON): a small multipart mail with an attachment is spooled and analysed, its
+    /// structure's JSON): the warm-up mail (<see cref="WarmUpMail"/>) is spooled and analysed, its
     /// attachment cut out, and the whole filing statement sent for a mailbox of principal 0, whom
     /// no row can be (identities start at 1). <c>file_mail</c> refuses it (DS404) with its first
     /// statement, before it writes, locks or allocates anything; the refusal is what is expected.
@@ -33,7 +33,7 @@ public sealed partial class MailboxStore
     {
         var nobody = new User(0, "", null, IsAdmin: false, Disabled: true, DateTimeOffset.UnixEpoch);
         var actor = new Actor(null, null, null, "warm-up");
-        using var message = new MemoryStream(WarmUpMail, writable: false);
+        using var message = new ReadOnlyMemoryStream(WarmUpMail.Bytes);
         try
         {
             await FileAsync(nobody, new FilingTarget(0, ["INBOX"]), [new AppendItem(message, MessageFlags.None, DateTimeOffset.UnixEpoch)], actor, cancellationToken);
@@ -44,27 +44,6 @@ public sealed partial class MailboxStore
             return true;
         }
     }
-
-    private static readonly byte[] WarmUpMail = System.Text.Encoding.ASCII.GetBytes(
-        "From: Warm-up <warm-up@docstore.invalid>\r\n" +
-        "To: Nobody <nobody@docstore.invalid>\r\n" +
-        "Subject: =?utf-8?q?warm-up?=\r\n" +
-        "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n" +
-        "Message-ID: <warm-up@docstore.invalid>\r\n" +
-        "MIME-Version: 1.0\r\n" +
-        "Content-Type: multipart/mixed; boundary=\"b\"\r\n" +
-        "\r\n" +
-        "--b\r\n" +
-        "Content-Type: text/plain; charset=utf-8\r\n" +
-        "\r\n" +
-        "warm-up\r\n" +
-        "--b\r\n" +
-        "Content-Type: application/octet-stream; name=\"w.bin\"\r\n" +
-        "Content-Disposition: attachment; filename=\"w.bin\"\r\n" +
-        "Content-Transfer-Encoding: base64\r\n" +
-        "\r\n" +
-        "d2FybS11cA==\r\n" +
-        "--b--\r\n");
 
     /// <summary>
     /// How long a document trashed by the last EXPUNGE of its entry is still found by APPEND of
