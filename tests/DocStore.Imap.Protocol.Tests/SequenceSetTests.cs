@@ -61,6 +61,8 @@ public sealed class SequenceSetTests
     [InlineData(new uint[] { 5 }, "5")]
     [InlineData(new uint[] { 3, 1, 2, 5 }, "1:3,5")]
     [InlineData(new uint[] { 7, 7, 8, 10, 11, 12, 20 }, "7:8,10:12,20")]
+    [InlineData(new uint[] { 1, 2, 3, 5, 9, 10 }, "1:3,5,9:10")]
+    [InlineData(new uint[] { 4, 9 }, "4,9")]
     public void Numbers_format_compactly(uint[] numbers, string expected)
     {
         Assert.Equal(expected, SequenceSet.Format(numbers));
