@@ -116,7 +116,7 @@ internal static class ServeCommand
             app.MapMe();
             app.MapConsole();
             app.MapDocumentApi();
-            await WarmUpAsync(app.Services, startupLogger, cancellationToken);
+            await WarmUpAsync(app.Services, database, startupLogger, cancellationToken);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -139,11 +139,12 @@ internal static class ServeCommand
     }
 
     /// <summary>
-    /// APPEND's filing path once, refused by the database before it writes anything (see
-    /// <see cref="MailboxStore.WarmUpFilingAsync"/>): the first APPEND after a restart, and the
-    /// IDLE sessions waiting for its notification, then do not wait for it to be compiled.
+    /// APPEND's filing path, filed and rolled back (see <see cref="MailboxStore.WarmUpFilingAsync"/>)
+    /// on every new pooled connection from now on, and on one at once: the first APPEND after a
+    /// restart or a burst of sign-ins (which fills the pool with new PostgreSQL backends), and the
+    /// IDLE sessions waiting for its notification, then do not wait for it to be compiled and planned.
     /// </summary>
-    private static async Task WarmUpAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(IServiceProvider services, DocStoreDatabase database, ILogger logger, CancellationToken cancellationToken)
     {
         // The indexer's path too, in a scratch index in memory: it runs right after that first
         // APPEND, on the same cores as the fan-out to the IDLE sessions.
@@ -151,20 +152,28 @@ internal static class ServeCommand
         {
             logger.LogWarning("The indexing warm-up did not make its mail searchable");
         }
-        if (services.GetRequiredService<IMailboxStore>() is not MailboxStore mailboxes)
+        if (services.GetRequiredService<IMailboxStore>() is not MailboxStore)
         {
             return;
         }
+        database.WarmUpNewConnections(connection => WarmUpFilingAsync(connection, logger));
+        // One backend at once, and this process's side of the path with it.
+        await using var first = await database.DataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    private static async Task WarmUpFilingAsync(NpgsqlConnection connection, ILogger logger)
+    {
         try
         {
-            if (!await mailboxes.WarmUpFilingAsync(cancellationToken))
+            if (!await MailboxStore.WarmUpFilingAsync(connection, CancellationToken.None))
             {
-                logger.LogWarning("The filing warm-up was not refused by the database as expected");
+                logger.LogWarning("The filing warm-up did not file its mail");
             }
         }
-        catch (NpgsqlException ex)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            logger.LogWarning(ex, "The filing warm-up failed; the first APPEND compiles its path instead");
+            // A user named as the warm-up's (warm-up-PID) makes it fail: that backend plans at its first APPEND instead.
+            logger.LogWarning(ex, "The filing warm-up of a new database connection failed; its first APPEND plans the filing instead");
         }
     }
 

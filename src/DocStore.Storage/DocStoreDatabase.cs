@@ -43,10 +43,12 @@ public sealed class DocStoreDatabase : IAsyncDisposable
 
     private readonly EmbeddedPostgres? embedded;
     private readonly bool stopEmbedded;
+    private readonly ConnectionWarmUp warmUp;
 
-    private DocStoreDatabase(NpgsqlDataSource dataSource, EmbeddedPostgres? embedded, bool stopEmbedded, string description)
+    private DocStoreDatabase(NpgsqlDataSource dataSource, ConnectionWarmUp warmUp, EmbeddedPostgres? embedded, bool stopEmbedded, string description)
     {
         DataSource = dataSource;
+        this.warmUp = warmUp;
         this.embedded = embedded;
         this.stopEmbedded = stopEmbedded;
         Description = description;
@@ -70,8 +72,9 @@ public sealed class DocStoreDatabase : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-            var external = Build(options.ConnectionString, loggerFactory);
-            return new DocStoreDatabase(external, null, false, $"external PostgreSQL, host {builder.Host}, database {builder.Database}");
+            var externalWarmUp = new ConnectionWarmUp();
+            var external = Build(options.ConnectionString, externalWarmUp, loggerFactory);
+            return new DocStoreDatabase(external, externalWarmUp, null, false, $"external PostgreSQL, host {builder.Host}, database {builder.Database}");
         }
 
         CreateDataDirectory(options.DataDirectory);
@@ -101,8 +104,9 @@ public sealed class DocStoreDatabase : IAsyncDisposable
                 MaxPoolSize = EmbeddedPoolSize,
                 ConnectionIdleLifetime = EmbeddedIdleLifetimeSeconds,
             };
-            var dataSource = Build(pooled.ConnectionString, loggerFactory);
-            return new DocStoreDatabase(dataSource, cluster, ownServer || cluster.StartedByThisProcess, $"embedded PostgreSQL in {postgresDirectory}");
+            var embeddedWarmUp = new ConnectionWarmUp();
+            var dataSource = Build(pooled.ConnectionString, embeddedWarmUp, loggerFactory);
+            return new DocStoreDatabase(dataSource, embeddedWarmUp, cluster, ownServer || cluster.StartedByThisProcess, $"embedded PostgreSQL in {postgresDirectory}");
         }
         catch
         {
@@ -117,6 +121,22 @@ public sealed class DocStoreDatabase : IAsyncDisposable
     /// <summary>Applies pending migrations; a second run does nothing.</summary>
     public Task<MigrationResult> MigrateAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).MigrateAsync(cancellationToken);
+
+    /// <summary>
+    /// From now on every new physical connection of <see cref="DataSource"/> runs
+    /// <paramref name="warmUp"/> before its first use, and the idle connections opened before are
+    /// closed, so that every backend a command gets has run it. PostgreSQL plans a plpgsql
+    /// function's statements, and fills its catalogue caches, once per backend at their first
+    /// execution: <c>docstore serve</c> files a mail in a rolled-back transaction here, so that
+    /// the first APPEND on each of the pool's backends (all of them new after a burst of sign-ins)
+    /// does not pay for it while sessions wait for its notification. Only after migrating: the
+    /// warm-up needs the schema. It must not throw; a connection it broke fails its open.
+    /// </summary>
+    public void WarmUpNewConnections(Func<NpgsqlConnection, Task> warmUp)
+    {
+        this.warmUp.Run = warmUp;
+        DataSource.Clear();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -145,9 +165,18 @@ public sealed class DocStoreDatabase : IAsyncDisposable
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
-    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory loggerFactory)
+    /// <summary>What a new physical connection runs first (<see cref="WarmUpNewConnections"/>); nothing until it is set.</summary>
+    private sealed class ConnectionWarmUp
+    {
+        public volatile Func<NpgsqlConnection, Task>? Run;
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, ConnectionWarmUp warmUp, ILoggerFactory loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).UseLoggerFactory(loggerFactory);
+        // DocStore opens its connections asynchronously; a synchronous open (none at the time of
+        // writing) skips the warm-up rather than blocking on it.
+        builder.UsePhysicalConnectionInitializer(_ => { }, connection => warmUp.Run?.Invoke(connection) ?? Task.CompletedTask);
         // The statements every IMAP command runs (STORE, FETCH's reads, the update check) are
         // prepared on each pooled connection after their second use, so PostgreSQL stops planning
         // them each time (STORE's statement took longer to plan than to run). A connection string
@@ -164,8 +193,7 @@ public sealed class DocStoreDatabase : IAsyncDisposable
         // no session state behind: settings are transaction-local (set_config(..., true), or SET
         // with its RESET in the same implicit transaction, which a failure rolls back), the one
         // advisory lock (migrations) is released in a finally, and there are no temporary tables
-        // or cursors. The change listener's connection keeps its LISTEN when it goes back to the
-        // pool at shutdown, which only lets another user of it drop the notifications. A
+        // or cursors. The change listener UNLISTENs before its connection goes back. A
         // connection string that says otherwise keeps its own choice.
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {

@@ -30,13 +30,20 @@ public sealed partial class ChangeListener(NpgsqlDataSource dataSource, MailboxN
                         notifier.Changed(collection);
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                try
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                    await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    {
+                        await listen.ExecuteNonQueryAsync(stoppingToken);
+                    }
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
                 }
-                while (!stoppingToken.IsCancellationRequested)
+                finally
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,6 +55,28 @@ public sealed partial class ChangeListener(NpgsqlDataSource dataSource, MailboxN
                 LogListenFailed(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// The connection goes back to the pool, which does not reset connections (DocStoreDatabase):
+    /// still listening, it would collect every change's notification for whoever gets it next.
+    /// A connection that broke is dropped by the pool instead.
+    /// </summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // Broken meanwhile: the pool drops it.
         }
     }
 
