@@ -35,7 +35,8 @@ public sealed class DocumentCommandLineTests : IClassFixture<MigratedDatabase>
 
         Assert.Contains("Filing cli-trash", list.Output, StringComparison.Ordinal);
         Assert.True(restore.ExitCode == 0, restore.Output);
-        Assert.Equal(before.EmailId, after.EmailId);
+        var emailIds = await store.EmailIdsAsync([before.DocumentId, after.DocumentId], CancellationToken.None);
+        Assert.Equal(emailIds[before.DocumentId], emailIds[after.DocumentId]);
         Assert.True(after.Uid > appended.Uid);
         Assert.Contains("\trestore\t", audit.Output, StringComparison.Ordinal);
         Assert.Contains("\ttrash\t", audit.Output, StringComparison.Ordinal);

@@ -81,6 +81,19 @@ public partial interface IMailboxStore
     Task<StoredMessage?> ReadAsync(long documentId, int version, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The RFC 8474 EMAILIDs (object ids) of these documents, for FETCH EMAILID: read only when
+    /// asked, so that SELECT need not read the document table. The caller has resolved the ids
+    /// from entries the user may see; documents that no longer exist are missing from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, Guid>> EmailIdsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The documents with these RFC 8474 EMAILIDs (SEARCH EMAILID): each found id with its
+    /// document's id. The caller matches them against the entries the user may see.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, long>> DocumentsByEmailIdAsync(IReadOnlyCollection<Guid> emailIds, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Many messages at once for FETCH, reading only what <paramref name="needed"/> says: the
     /// structure alone, the bytes up to the end of the top-level header, or all bytes. Versions
     /// that no longer exist are missing from the answer.

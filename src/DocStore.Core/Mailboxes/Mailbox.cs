@@ -54,8 +54,12 @@ public sealed record MessageFlags(bool Seen, bool Answered, bool Flagged, bool D
     public static MessageFlags None { get; } = new(false, false, false, false, false, []);
 }
 
-/// <summary>One message of a mailbox: what SELECT, FETCH and SEARCH need without its bytes.</summary>
-public sealed record MessageSummary(uint Uid, long DocumentId, int Version, Guid EmailId, long Size, DateTimeOffset InternalDate, long ModSeq, MessageFlags Flags);
+/// <summary>
+/// One message of a mailbox: what SELECT, FETCH and SEARCH need without its bytes. Its RFC 8474
+/// EMAILID (the document's object id) is not here: SELECT would have to read the document table
+/// for it, which only FETCH EMAILID and SEARCH EMAILID need (<see cref="IMailboxStore.EmailIdsAsync"/>).
+/// </summary>
+public sealed record MessageSummary(uint Uid, long DocumentId, int Version, long Size, DateTimeOffset InternalDate, long ModSeq, MessageFlags Flags);
 
 /// <summary>A stored message: its exact bytes and the structure computed when it was filed.</summary>
 public sealed record StoredMessage(ReadOnlyMemory<byte> Bytes, Mime.MessageStructure Structure);

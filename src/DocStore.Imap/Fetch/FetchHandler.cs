@@ -49,6 +49,11 @@ internal static class FetchHandler
         // restart) overlaps the writing instead of adding to it. Each read has its own connection.
         var batches = Batches(targets, needed).ToList();
         var lines = new FetchResponseWriter(session.Writer, fetch.Items);
+        // RFC 8474 EMAILID is the document's object id, which the view does not hold (SELECT
+        // would read the document table for it): read in one round trip when asked for.
+        var emailIds = fetch.Items.Any(i => i.Kind == FetchItemKind.EmailId)
+            ? await session.Backend.Mailboxes.EmailIdsAsync(targets.Select(t => t.Message.DocumentId).ToHashSet(), cancellationToken)
+            : null;
         Task<IReadOnlyDictionary<MessageKey, StoredMessage>>? reading = null;
         Task<IReadOnlyDictionary<MessageKey, StoredMessage>> Read(ContentNeeded need, int index) =>
             session.Backend.Mailboxes.ReadManyAsync(batches[index].Select(t => new MessageKey(t.Message.DocumentId, t.Message.Version)).ToHashSet(), need, cancellationToken);
@@ -72,14 +77,16 @@ internal static class FetchHandler
                         view.Replace(message);
                     }
                     StoredMessage? content = null;
-                    if (contents is not null && !contents.TryGetValue(new MessageKey(message.DocumentId, message.Version), out content))
+                    var emailId = Guid.Empty;
+                    if ((contents is not null && !contents.TryGetValue(new MessageKey(message.DocumentId, message.Version), out content))
+                        || (emailIds is not null && !emailIds.TryGetValue(message.DocumentId, out emailId)))
                     {
                         // RFC 9051 §7.5.2 allows omitting a message that vanished under us.
                         continue;
                     }
                     var includeFlags = markSeen && !summary.Flags.Seen && !fetch.Items.Any(i => i.Kind == FetchItemKind.Flags);
                     downloads?.Add(message.DocumentId);
-                    unknownEncoding |= !lines.Write(number, message, content, includeFlags);
+                    unknownEncoding |= !lines.Write(number, message, emailId, content, includeFlags);
                     await session.FlushIfLargeAsync(cancellationToken);
                 }
             }

@@ -38,8 +38,11 @@ internal sealed class FetchResponseWriter
         }
     }
 
-    /// <summary>Writes one <c>* n FETCH (...)</c>; false when a BINARY item met an unknown encoding.</summary>
-    public bool Write(int number, MessageSummary message, StoredMessage? content, bool includeFlags)
+    /// <summary>
+    /// Writes one <c>* n FETCH (...)</c>, with <paramref name="emailId"/> for an EMAILID item;
+    /// false when a BINARY item met an unknown encoding.
+    /// </summary>
+    public bool Write(int number, MessageSummary message, Guid emailId, StoredMessage? content, bool includeFlags)
     {
         var ok = true;
         writer.BeginUntagged();
@@ -89,7 +92,7 @@ internal sealed class FetchResponseWriter
                     break;
                 case FetchItemKind.EmailId:
                     writer.WriteRaw("EMAILID ("u8);
-                    writer.WriteAtom(message.EmailId.ToString("N"));
+                    writer.WriteAtom(emailId.ToString("N"));
                     writer.CloseList();
                     break;
                 case FetchItemKind.ThreadId:

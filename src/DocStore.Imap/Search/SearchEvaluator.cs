@@ -10,8 +10,47 @@ namespace DocStore.Imap.Search;
 /// view for flags, numbers, sizes and dates and from the message's text for the text keys, which
 /// are loaded only when the tree needs them; text keys come from the index when there is one.
 /// </summary>
-internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<uint> savedResult, DateTimeOffset now, Func<MessageSummary, Task<MessageText?>> loadText, IndexedText? indexed = null)
+/// <remarks>
+/// EMAILID keys (RFC 8474 §6) are decided by <paramref name="emailDocuments"/>: the document each
+/// id the tree names belongs to, read by the caller (<see cref="EmailIdKeys"/>), since the view
+/// holds document ids, not their object ids.
+/// </remarks>
+internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<uint> savedResult, DateTimeOffset now, Func<MessageSummary, Task<MessageText?>> loadText,
+    IndexedText? indexed = null, IReadOnlyDictionary<string, long>? emailDocuments = null)
 {
+    /// <summary>The EMAILIDs a key tree names (RFC 8474 §6), as the client spelt them.</summary>
+    public static List<string> EmailIdKeys(SearchKey key)
+    {
+        var ids = new List<string>();
+        void Walk(SearchKey k)
+        {
+            switch (k)
+            {
+                case AndKey and:
+                    foreach (var inner in and.Keys)
+                    {
+                        Walk(inner);
+                    }
+                    break;
+                case OrKey or:
+                    Walk(or.Left);
+                    Walk(or.Right);
+                    break;
+                case NotKey not:
+                    Walk(not.Key);
+                    break;
+                case FuzzyKey fuzzy:
+                    Walk(fuzzy.Key);
+                    break;
+                case IdKey { Field: SearchIdField.Email } id:
+                    ids.Add(id.Id);
+                    break;
+            }
+        }
+        Walk(key);
+        return ids;
+    }
+
     /// <summary>
     /// Whether the message matches. Keys that need the message's text (SENTBEFORE and friends;
     /// the text keys when there is no index) load it only when the outcome depends on them; a
@@ -157,7 +196,8 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
             case ModSeqKey modSeq:
                 return Of((ulong)message.ModSeq >= modSeq.ModSeq);
             case IdKey id:
-                return Of(id.Field == SearchIdField.Email && string.Equals(id.Id, message.EmailId.ToString("N"), StringComparison.OrdinalIgnoreCase));
+                return Of(id.Field == SearchIdField.Email && emailDocuments is not null && emailDocuments.TryGetValue(id.Id, out var document)
+                    && document == message.DocumentId);
             case DateKey date when date.Field == SearchDateField.Sent:
                 return !textLoaded ? Verdict.NeedsText : Of(text is { SentDate: { } sent } && Compare(DateOnly.FromDateTime(sent.DateTime), date));
             case DateKey date:

@@ -122,7 +122,8 @@ internal static class SearchHandler
         var state = session.Selected is { } selected && ReferenceEquals(messages, selected.Messages) ? selected.SearchState : null;
         var indexed = await IndexedText.MatchAsync(session.Backend.FullText, session.Backend.FuzzyText, key, messages, state, cancellationToken);
         var evaluator = new SearchEvaluator(messages.Count, messages.Count == 0 ? 0 : messages[^1].Uid, savedResult, DateTimeOffset.UtcNow,
-            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed);
+            async message => await session.Backend.Mailboxes.ReadAsync(message.DocumentId, message.Version, cancellationToken) is { } stored ? MessageText.Load(stored) : null, indexed,
+            await EmailDocumentsAsync(session, key, cancellationToken));
         // Most trees are judged as set operations over the whole mailbox; one with a key that
         // needs a message's text (SENTBEFORE; text keys without an index) message by message.
         if (evaluator.TryMatchAll(key, messages) is not { } matched)
@@ -137,6 +138,37 @@ internal static class SearchHandler
             }
         }
         return (matched, new Relevancy(key, indexed));
+    }
+
+    /// <summary>
+    /// The documents of the EMAILIDs the tree names (RFC 8474 §6; an EMAILID is a document's object
+    /// id, in the "N" form FETCH EMAILID gives, in either case), or null when it names none.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, long>?> EmailDocumentsAsync(ImapSession session, SearchKey key, CancellationToken cancellationToken)
+    {
+        var named = SearchEvaluator.EmailIdKeys(key);
+        if (named.Count == 0)
+        {
+            return null;
+        }
+        var ids = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        foreach (var id in named)
+        {
+            if (Guid.TryParseExact(id, "N", out var emailId))
+            {
+                ids[id] = emailId;
+            }
+        }
+        var documents = await session.Backend.Mailboxes.DocumentsByEmailIdAsync(ids.Values.ToHashSet(), cancellationToken);
+        var result = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (id, emailId) in ids)
+        {
+            if (documents.TryGetValue(emailId, out var document))
+            {
+                result[id] = document;
+            }
+        }
+        return result;
     }
 
     /// <summary>

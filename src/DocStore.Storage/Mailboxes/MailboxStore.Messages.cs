@@ -75,15 +75,17 @@ public sealed partial class MailboxStore
         SELECT uid FROM filed
         """;
 
-    // The message row both reads return, up to the keywords' join.
+    // The message row both reads return, up to the keywords' join. Nothing of the document row:
+    // its EMAILID is read when a FETCH or SEARCH asks for it (EmailIdsAsync), and joining the
+    // document table made SELECT read all of it from disk after a restart (issue #3, first sync).
+    // No keywords is NULL, not an empty array: one allocation less per message.
     private const string MessageRow = """
-        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version, d.object_id AS EmailId,
+        SELECT e.uid AS Uid, e.document_id AS DocumentId, e.version_number AS Version,
                e.size AS Size, e.internal_date AS InternalDate, e.internal_date_offset AS InternalDateOffset, e.modseq AS ModSeq, s.uid IS NOT NULL AS Seen,
                e.answered AS Answered, e.flagged AS Flagged, e.deleted AS Deleted, e.draft AS Draft,
-               COALESCE(t.tags, '{}') AS Keywords
+               t.tags AS Keywords
           FROM entry e
           JOIN collection c ON c.id = e.collection_id AND strpos(collection_rights(@collection, @owner), 'r') > 0
-          JOIN document d ON d.id = e.document_id
           LEFT JOIN entry_seen s ON s.collection_id = e.collection_id AND s.uid = e.uid AND s.principal_id = @owner
         """;
 
@@ -401,13 +403,19 @@ public sealed partial class MailboxStore
     /// </summary>
     private static MessageSummary ReadSummary(NpgsqlDataReader reader)
     {
-        var keywords = reader.GetFieldValue<string[]>(13);
-        var utc = DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc);
-        return new MessageSummary(checked((uint)reader.GetInt64(0)), reader.GetInt64(1), reader.GetInt32(2), reader.GetGuid(3), reader.GetInt64(4),
-            new DateTimeOffset(utc).ToOffset(TimeSpan.FromMinutes(reader.GetInt16(6))), reader.GetInt64(7),
-            new MessageFlags(reader.GetBoolean(8), reader.GetBoolean(9), reader.GetBoolean(10), reader.GetBoolean(11), reader.GetBoolean(12),
-                keywords.Length == 0 ? [] : keywords));
+        var utc = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc);
+        bool seen = reader.GetBoolean(7), answered = reader.GetBoolean(8), flagged = reader.GetBoolean(9), deleted = reader.GetBoolean(10), draft = reader.GetBoolean(11);
+        var flags = reader.IsDBNull(12)
+            ? PlainFlags[(seen ? 1 : 0) | (answered ? 2 : 0) | (flagged ? 4 : 0) | (deleted ? 8 : 0) | (draft ? 16 : 0)]
+            : new MessageFlags(seen, answered, flagged, deleted, draft, reader.GetFieldValue<string[]>(12));
+        return new MessageSummary(checked((uint)reader.GetInt64(0)), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3),
+            new DateTimeOffset(utc).ToOffset(TimeSpan.FromMinutes(reader.GetInt16(5))), reader.GetInt64(6), flags);
     }
+
+    // The system flags without keywords, one shared instance per combination (records, never
+    // changed): a mailbox's messages mostly have no keywords and a few combinations of flags.
+    private static readonly MessageFlags[] PlainFlags = [.. Enumerable.Range(0, 32).Select(bits =>
+        new MessageFlags((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0, []))];
 
     private static void AddViewParameters(NpgsqlParameterCollection parameters, long mailboxId, long ownerId, long modSeq)
     {

@@ -242,6 +242,30 @@ public sealed class MessageCommandTests : IClassFixture<FreshServer>
     }
 
     [Fact]
+    public async Task Search_emailid_finds_every_message_of_that_email_in_either_case_and_none_for_an_unknown_id()
+    {
+        await using var imap = await ImapSession.SignInAsync(fixture);
+        var box = await imap.NewMailboxAsync();
+        await imap.AppendAsync(box, Messages.Plain("first"));
+        await imap.AppendAsync(box, Messages.Plain("second"));
+        await imap.OkAsync($"SELECT {box}");
+        await imap.OkAsync("COPY 2 " + box);
+        var fetched = Assert.Single(await imap.OkAsync("FETCH 2 (EMAILID)"));
+        var emailId = fetched[(fetched.IndexOf("EMAILID (", StringComparison.Ordinal) + 9)..^2];
+
+        var found = await imap.OkAsync($"SEARCH EMAILID {emailId}");
+        var upper = await imap.OkAsync($"UID SEARCH OR EMAILID {emailId.ToUpperInvariant()} UID 1");
+        var unknown = await imap.OkAsync($"SEARCH EMAILID {Guid.NewGuid():N}");
+        var notAGuid = await imap.OkAsync("SEARCH NOT EMAILID M6d99ac3275bb4e");
+
+        // RFC 8474 §6: the copy is the same email (one document), so both of its messages match.
+        Assert.Equal("* SEARCH 2 3", Assert.Single(found));
+        Assert.Equal("* SEARCH 1 2 3", Assert.Single(upper));
+        Assert.Equal("* SEARCH", Assert.Single(unknown));
+        Assert.Equal("* SEARCH 1 2 3", Assert.Single(notAGuid));
+    }
+
+    [Fact]
     public async Task Expunge_removes_only_deleted_messages_and_uid_expunge_only_those_in_its_set()
     {
         await using var imap = await ImapSession.SignInAsync(fixture);

@@ -21,7 +21,7 @@ public sealed class SearchEvaluatorTests
     private static readonly MessageSummary Unseen = Message(2, MessageFlags.None);
 
     private static MessageSummary Message(uint uid, MessageFlags flags) =>
-        new(uid, uid, 1, Guid.NewGuid(), Mail.Length, new DateTimeOffset(2026, 3, 12, 8, 0, 0, TimeSpan.Zero), uid, flags);
+        new(uid, uid, 1, Mail.Length, new DateTimeOffset(2026, 3, 12, 8, 0, 0, TimeSpan.Zero), uid, flags);
 
     private static readonly SearchKey SentBeforeEleventh = new DateKey(SearchDateField.Sent, SearchDateComparison.Before, new DateOnly(2026, 3, 11));
     private static readonly SearchKey SentOnTwelfth = new DateKey(SearchDateField.Sent, SearchDateComparison.On, new DateOnly(2026, 3, 12));

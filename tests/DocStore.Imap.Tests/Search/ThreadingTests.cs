@@ -12,7 +12,7 @@ public sealed class ThreadingTests
 
     private static SortableMessage M(int number, string subject, int minutes, string? id = null, string[]? references = null, string from = "", long size = 0)
     {
-        var summary = new MessageSummary((uint)(number * 10), number, 1, Guid.Empty, size, Day.AddDays(-number), 1, MessageFlags.None);
+        var summary = new MessageSummary((uint)(number * 10), number, 1, size, Day.AddDays(-number), 1, MessageFlags.None);
         var baseSubject = BaseSubject.CollationKey(BaseSubject.Extract(subject, out var reply));
         return new SortableMessage(number, summary, baseSubject, reply, Day.AddMinutes(minutes), BaseSubject.CollationKey(from), "", "", "", "", id, references ?? []);
     }

@@ -106,5 +106,5 @@ public sealed class SelectedMailboxTests
     }
 
     private static MessageSummary Message(uint uid, long modSeq, bool seen = false) =>
-        new(uid, uid, 1, Guid.Empty, 100, DateTimeOffset.UnixEpoch, modSeq, MessageFlags.None with { Seen = seen });
+        new(uid, uid, 1, 100, DateTimeOffset.UnixEpoch, modSeq, MessageFlags.None with { Seen = seen });
 }

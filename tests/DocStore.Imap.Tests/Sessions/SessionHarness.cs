@@ -227,6 +227,10 @@ internal partial class NoMailboxes : IMailboxStore
 
     public virtual Task<IReadOnlyDictionary<MessageKey, StoredMessage>> ReadManyAsync(IReadOnlyCollection<MessageKey> keys, ContentNeeded needed, CancellationToken cancellationToken) => throw Unexpected();
 
+    public virtual Task<IReadOnlyDictionary<long, Guid>> EmailIdsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken) => throw Unexpected();
+
+    public virtual Task<IReadOnlyDictionary<Guid, long>> DocumentsByEmailIdAsync(IReadOnlyCollection<Guid> emailIds, CancellationToken cancellationToken) => throw Unexpected();
+
     public virtual Task RecordDownloadAsync(long mailboxId, IReadOnlyCollection<long> documentIds, Actor actor, CancellationToken cancellationToken) => throw Unexpected();
 
     public virtual Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) => throw Unexpected();

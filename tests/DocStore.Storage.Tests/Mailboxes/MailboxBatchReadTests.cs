@@ -93,6 +93,34 @@ public sealed class MailboxBatchReadTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_header_batch_has_exactly_the_versions_asked_for_whether_their_documents_lie_close_together_or_far_apart()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "HeaderRange");
+        for (var i = 0; i < 6; i++)
+        {
+            await AppendAsync(store, user, mailbox, Message($"range {i}"));
+        }
+        var all = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => new MessageKey(m.DocumentId, m.Version)).ToList();
+        // Close together (read as one range of documents): some documents between them are not
+        // asked for, and one key names a version its document does not have.
+        List<MessageKey> close = [all[0], all[2], all[3], all[5], all[1] with { Version = 2 }];
+        // Far apart (read key by key).
+        List<MessageKey> apart = [all[1], all[4], new MessageKey(long.MaxValue, 1)];
+
+        var closeBatch = await store.ReadManyAsync(close, ContentNeeded.HeaderBytes, None);
+        var apartBatch = await store.ReadManyAsync(apart, ContentNeeded.HeaderBytes, None);
+
+        Assert.Equal(new[] { all[0], all[2], all[3], all[5] }, closeBatch.Keys.OrderBy(k => k.DocumentId));
+        Assert.Equal(new[] { all[1], all[4] }, apartBatch.Keys.OrderBy(k => k.DocumentId));
+        foreach (var (key, message) in closeBatch.Concat(apartBatch))
+        {
+            var single = (await store.ReadAsync(key.DocumentId, key.Version, None))!;
+            Assert.Equal(single.Bytes[..(int)single.Structure.BodyOffset].ToArray(), message.Bytes.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Every_filed_mail_keeps_its_header_block_beside_it_and_one_without_is_read_from_the_blob()
     {
         var user = await NewUserAsync(database.DataSource);

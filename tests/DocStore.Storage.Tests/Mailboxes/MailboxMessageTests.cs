@@ -63,7 +63,7 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
             "SELECT length(data) FROM blob_chunk WHERE sha256 = @sha256 ORDER BY chunk_no", new { sha256 })).ToList();
         Assert.Equal([BlobStore.ChunkSize, BlobStore.ChunkSize, BlobStore.ChunkSize, bytes.Length - (3 * BlobStore.ChunkSize)], chunks);
         var copy = Assert.Single(await store.MessagesAsync(user, second.Id, None));
-        Assert.Equal(Assert.Single(await store.MessagesAsync(user, first.Id, None)).EmailId, copy.EmailId);
+        Assert.Equal(Assert.Single(await store.MessagesAsync(user, first.Id, None)).DocumentId, copy.DocumentId);
         Assert.Equal(bytes, (await store.ReadAsync(copy.DocumentId, copy.Version, None))!.Bytes.ToArray());
     }
 
@@ -105,7 +105,8 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
         await using var connection = await database.DataSource.OpenConnectionAsync();
         var document = await connection.QuerySingleAsync<(string Title, string MessageId, string Kind, Guid ObjectId)>(
             "SELECT title, message_id, kind, object_id FROM document WHERE id = @id", new { id = message.DocumentId });
-        Assert.Equal(("Grüße aus Köln", "<title@example.com>", "mail", message.EmailId), document);
+        var emailId = (await store.EmailIdsAsync([message.DocumentId], None))[message.DocumentId];
+        Assert.Equal(("Grüße aus Köln", "<title@example.com>", "mail", emailId), document);
         var version = await connection.QuerySingleAsync<(string MediaType, long AuthorId, long Size)>(
             "SELECT media_type, author_id, size FROM version WHERE document_id = @id AND number = 1", new { id = message.DocumentId });
         Assert.Equal(("message/rfc822", user.Id, (long)bytes.Length), version);
@@ -115,6 +116,26 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM audit WHERE action = 'append' AND document_id = @id AND principal_id = @user",
             new { id = message.DocumentId, user = user.Id }));
+    }
+
+    [Fact]
+    public async Task Email_ids_are_the_documents_object_ids_read_both_ways_and_unknown_ones_are_left_out()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Ids");
+        await AppendAsync(store, user, mailbox, Message("first"));
+        await AppendAsync(store, user, mailbox, Message("second"));
+        var documents = (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.DocumentId).ToList();
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var objectIds = (await connection.QueryAsync<(long Id, Guid ObjectId)>(
+            "SELECT id, object_id FROM document WHERE id = ANY(@documents)", new { documents })).ToDictionary(d => d.Id, d => d.ObjectId);
+
+        var emailIds = await store.EmailIdsAsync([.. documents, long.MaxValue], None);
+        var byEmailId = await store.DocumentsByEmailIdAsync([objectIds[documents[1]], Guid.NewGuid()], None);
+
+        Assert.Equal(objectIds.OrderBy(d => d.Key), emailIds.OrderBy(d => d.Key));
+        Assert.NotEqual(emailIds[documents[0]], emailIds[documents[1]]);
+        Assert.Equal(documents[1], Assert.Single(byEmailId).Value);
     }
 
     [Fact]
