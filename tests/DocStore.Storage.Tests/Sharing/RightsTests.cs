@@ -185,7 +185,7 @@ public sealed class RightsTests : IClassFixture<MigratedDatabase>
     [Fact]
     public async Task A_store_of_system_flags_alone_changes_only_what_the_rights_allow()
     {
-        // +FLAGS / -FLAGS without keywords take store_system_flags (migration 0026): the same checks.
+        // +FLAGS / -FLAGS without keywords skip store_flags's keyword steps (migration 0027): the same checks.
         var alice = await NewUserAsync(database.DataSource);
         var bob = await NewUserAsync(database.DataSource);
         var shared = await CreateMailboxAsync(store, alice, "System-flags-for-bob");
