@@ -41,6 +41,8 @@ public sealed class ConsoleSearch(TextIndex index, ISearchFeed feed, ILogger<Con
         {
             return new(new HashSet<DocumentVersion>(), 0, error);
         }
+        // What the indexer added but has not refreshed yet (it refreshes once per burst): one refresh.
+        index.RefreshIfAdded(scope.Where(v => !index.IsSearchable(v)));
         var keys = new HashSet<long>(scope.Count);
         var notIndexed = 0;
         foreach (var version in scope)

@@ -27,6 +27,14 @@ public sealed class FullTextSearch(TextIndex index, ISearchFeed feed, ILogger<Fu
     public async Task<IReadOnlyList<PositionSet>> MatchPositionsAsync(IReadOnlyList<TextCriterion> criteria, SearchScope scope, CancellationToken cancellationToken)
     {
         var queries = criteria.Select(SearchDocuments.QueryOf).ToList();
+        // Versions the indexer has added but not yet refreshed (it refreshes once per burst) are
+        // made searchable by one refresh instead of being extracted again below.
+        var added = index.WithSearcher(searcher =>
+        {
+            var mapped = ScopeMap.For(index, searcher, scope);
+            return mapped.Pending.Select(mapped.VersionAt).ToList();
+        });
+        index.RefreshIfAdded(added);
         var (results, map) = index.WithSearcher(searcher =>
         {
             var mapped = ScopeMap.For(index, searcher, scope);

@@ -15,6 +15,11 @@ public sealed class FuzzyTextSearch(TextIndex index, ISearchFeed feed, ILogger<F
     public async Task<IReadOnlyList<IReadOnlyDictionary<DocumentVersion, double>>> MatchFuzzyAsync(IReadOnlyList<TextCriterion> criteria, IReadOnlyCollection<DocumentVersion> scope, CancellationToken cancellationToken)
     {
         var (indexed, pending) = RecentVersions.Split(index, scope);
+        // As FullTextSearch: what the indexer added but has not refreshed yet, by one refresh.
+        if (index.RefreshIfAdded(pending))
+        {
+            (indexed, pending) = RecentVersions.Split(index, scope);
+        }
         var results = indexed.Count == 0
             ? criteria.Select(_ => new Dictionary<long, double>()).ToList()
             : index.WithSearcher(searcher => criteria.Select(c => FuzzyQueries.Match(searcher, c, indexed)).ToList());

@@ -77,9 +77,13 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var read = index.Mark;
+        // Every change up to here is in the index (added, not necessarily committed yet): the
+        // mark of the next commit.
+        var covered = index.Mark;
         var seen = new HashSet<long>();
         (long Seq, DateTime Clock)? barrier = null;
         var full = false;
+        var flushed = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
             bool busy;
@@ -108,8 +112,10 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
 
         async Task<bool> StepAsync()
         {
-            // A rebuild may have replaced the index (and moved its mark) while the indexer waited.
-            read = Math.Max(read, index.Mark);
+            // A rebuild may have replaced the index (and moved its mark) while the indexer waited;
+            // what was covered before is in the replacement too (it replays every visible row).
+            covered = Math.Max(covered, index.Mark);
+            read = Math.Max(read, covered);
             var rows = await feed.ChangesAsync(read, long.MaxValue, options.BatchSize, cancellationToken);
             var busy = rows.Count > 0;
             full = rows.Count >= options.BatchSize;
@@ -124,19 +130,19 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             {
                 var last = await feed.LastAllocatedSeqAsync(cancellationToken);
                 Interlocked.Exchange(ref lastSeq, last);
-                if (last > index.Mark)
+                if (last > covered)
                 {
                     barrier = (last, await feed.ServerClockAsync(cancellationToken));
                 }
             }
-            else if (barrier.Value.Seq <= index.Mark)
+            else if (barrier.Value.Seq <= covered)
             {
                 barrier = null;
             }
             else if (!await feed.AnyTransactionStartedBeforeAsync(barrier.Value.Clock, cancellationToken))
             {
                 var upTo = barrier.Value.Seq;
-                for (var after = index.Mark; ;)
+                for (var after = covered; ;)
                 {
                     var late = await feed.ChangesAsync(after, upTo, options.BatchSize, cancellationToken);
                     if (late.Count == 0)
@@ -146,16 +152,26 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                     await ApplyAsync(index, late.Where(r => !seen.Contains(r.Seq)).ToList(), cancellationToken);
                     after = late[^1].Seq;
                 }
-                index.Commit(upTo);
+                covered = upTo;
                 seen.RemoveWhere(s => s <= upTo);
                 read = Math.Max(read, upTo);
                 barrier = null;
                 busy = true;
             }
 
-            if (index.Uncommitted >= options.CommitEvery || (!busy && index.Uncommitted > 0))
+            // Issue #3: one refresh (a Lucene segment, merged again later) and one commit per
+            // burst, or per RefreshEvery versions of a long one, rather than per step.
+            var waiting = index.Uncommitted > 0 || covered > index.Mark || index.Unrefreshed > 0;
+            if (!waiting)
             {
-                index.Commit(index.Mark);
+                flushed = DateTime.UtcNow;
+            }
+            else if (!busy || index.Unrefreshed >= options.RefreshEvery || index.Uncommitted >= options.CommitEvery
+                     || DateTime.UtcNow - flushed >= options.RefreshInterval)
+            {
+                index.Commit(covered);
+                index.Refresh();
+                flushed = DateTime.UtcNow;
             }
             return busy;
         }
@@ -188,7 +204,11 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 target.Commit(target.Mark);
             }
         }
-        target.Refresh();
+        // The live index is refreshed by the indexer's loop when a burst ends (or a search asks).
+        if (target != index)
+        {
+            target.Refresh();
+        }
     }
 
     public override void Dispose()

@@ -11,14 +11,24 @@ public sealed class SearchOptions
 
     /// <summary>
     /// How long a busy indexer waits after a step that read less than <see cref="BatchSize"/> rows,
-    /// so that an APPEND burst is indexed in batches rather than one message per step. Searches
-    /// are not behind meanwhile: they index what the index lacks in memory (RecentVersions).
-    /// Each step refreshes the searchers (a new Lucene segment) and usually commits; at 100 ms a
-    /// 1-connection APPEND burst made segments of about ten messages whose flushes and merges cost
-    /// about 2 ms of server CPU per APPEND more than steps a second apart (issue #3). A lone
-    /// APPEND is still indexed at the next poll: the delay follows only a step that found rows.
+    /// so that an APPEND burst is read and extracted in batches rather than one message per step.
+    /// Searches are not behind meanwhile: they index what the index lacks in memory (RecentVersions).
+    /// A lone APPEND is still indexed at the next poll: the delay follows only a step that found rows.
     /// </summary>
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// During a burst, the indexer makes what it added searchable (a refresh, with a commit) once
+    /// this many versions wait, and otherwise when the burst ends, after <see cref="RefreshInterval"/>,
+    /// or when a search needs one of them (<see cref="Indexing.TextIndex.RefreshIfAdded"/>). Each
+    /// refresh writes a Lucene segment, and each segment is merged again later: refreshing after
+    /// every step (about a second of a burst, a few hundred messages) spent about as much of the
+    /// server's CPU in flushes and merges as in indexing the messages (issue #3).
+    /// </summary>
+    public int RefreshEvery { get; set; } = 1000;
+
+    /// <summary>The longest a version the indexer added waits for its refresh and commit while a burst goes on.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Change rows read at a time.</summary>
     public int BatchSize { get; set; } = 500;

@@ -105,6 +105,25 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
     }
 
     [Fact]
+    public async Task A_search_makes_what_the_indexer_added_but_has_not_refreshed_searchable_by_a_refresh()
+    {
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        var filed = await AppendAsync(user, mailbox, "Subject: Gepuffert\r\n\r\nPufferwort im Schreibpuffer\r\n");
+        // As the indexer leaves a burst's versions until the burst ends: added, not refreshed.
+        VersionIndexing.Add(index, filed, (await feed.ReadAsync(filed, None))!.Value, NullLogger.Instance);
+        Assert.True(index.Contains(filed));
+        Assert.False(index.IsSearchable(filed));
+
+        var found = await new FullTextSearch(index, feed, NullLogger<FullTextSearch>.Instance)
+            .MatchAsync([new TextCriterion(TextScope.Body, null, "pufferwort"), new TextCriterion(TextScope.Body, null, "nirgends")], [filed], None);
+
+        Assert.Equal([filed], found[0]);
+        Assert.Empty(found[1]);
+        Assert.True(index.IsSearchable(filed), "the search refreshed the index instead of extracting the version again in memory");
+    }
+
+    [Fact]
     public async Task A_purged_document_leaves_the_index_and_the_rest_stays()
     {
         using var folder = new ScratchDirectory("index");

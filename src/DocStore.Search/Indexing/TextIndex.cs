@@ -29,6 +29,7 @@ public sealed partial class TextIndex : IDisposable
     private readonly Lock commitLock = new();
     private long mark;
     private int uncommitted;
+    private int unrefreshed;
     private int removals;
     private DocKeys? docKeys;
     private List<long>? replaced;
@@ -96,6 +97,9 @@ public sealed partial class TextIndex : IDisposable
     /// <summary>Versions added since the last commit (lost, and indexed again, if the process dies now).</summary>
     public int Uncommitted => Volatile.Read(ref uncommitted);
 
+    /// <summary>About how many versions were added since the last <see cref="Refresh"/>: what a refresh would make searchable.</summary>
+    public int Unrefreshed => Volatile.Read(ref unrefreshed);
+
     /// <summary>Whether a search started now sees the version.</summary>
     public bool IsSearchable(DocumentVersion version) => searchable.ContainsKey(SearchDocuments.KeyOf(version));
 
@@ -108,6 +112,7 @@ public sealed partial class TextIndex : IDisposable
         {
             writer.AddDocument(document);
             Interlocked.Increment(ref uncommitted);
+            Interlocked.Increment(ref unrefreshed);
         }
     }
 
@@ -142,6 +147,8 @@ public sealed partial class TextIndex : IDisposable
         // Under the commit lock, so a reopen never shows a replacement half done (ReplaceWith).
         lock (commitLock)
         {
+            // A version added from here on may or may not make this reopen: counted for the next.
+            Interlocked.Exchange(ref unrefreshed, 0);
             // Keys become searchable only after the reopen: a search checks the key first and takes
             // the searcher after, so a key it finds is always in its searcher.
             var pending = added.Keys.Where(k => !searchable.ContainsKey(k)).ToList();
@@ -158,6 +165,23 @@ public sealed partial class TextIndex : IDisposable
                 searchable[key] = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// Refreshes when the indexer has added any of <paramref name="versions"/> (versions a search's
+    /// reader does not hold) and returns whether it did. During a burst the indexer refreshes only
+    /// every <see cref="SearchOptions.RefreshEvery"/> versions; a search that needs what it has
+    /// added since pays one refresh (the flush of what the writer buffered, which the indexer would
+    /// pay later anyway) instead of extracting and indexing those versions again in memory.
+    /// </summary>
+    public bool RefreshIfAdded(IEnumerable<DocumentVersion> versions)
+    {
+        if (!versions.Any(Contains))
+        {
+            return false;
+        }
+        Refresh();
+        return true;
     }
 
     /// <summary>
