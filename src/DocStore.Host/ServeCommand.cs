@@ -170,9 +170,11 @@ internal static class ServeCommand
                 logger.LogWarning("The filing warm-up did not file its mail");
             }
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex)
         {
-            // A user named as the warm-up's (warm-up-PID) makes it fail: that backend plans at its first APPEND instead.
+            // Whatever fails here must not fail the connection's open for the command that asked
+            // for it (a user named as the warm-up's, warm-up-PID, makes it fail): that backend
+            // plans at its first APPEND instead.
             logger.LogWarning(ex, "The filing warm-up of a new database connection failed; its first APPEND plans the filing instead");
         }
     }
