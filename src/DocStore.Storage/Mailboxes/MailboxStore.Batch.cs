@@ -187,38 +187,28 @@ public sealed partial class MailboxStore
 
     private const string SelectDocumentsByEmailId = "SELECT object_id, id FROM document WHERE object_id = ANY(@emailIds)";
 
-    public async Task<IReadOnlyDictionary<long, Guid>> EmailIdsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<long, Guid>(documentIds.Count);
-        if (documentIds.Count == 0)
-        {
-            return result;
-        }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(SelectEmailIds, connection);
-        command.Parameters.Add(new NpgsqlParameter<long[]>("documents", [.. documentIds]));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetInt64(0)] = reader.GetGuid(1);
-        }
-        return result;
-    }
+    public async Task<IReadOnlyDictionary<long, Guid>> EmailIdsAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken) =>
+        await ReadPairsAsync<long, long, Guid>(SelectEmailIds, "documents", documentIds, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<Guid, long>> DocumentsByEmailIdAsync(IReadOnlyCollection<Guid> emailIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<Guid, long>> DocumentsByEmailIdAsync(IReadOnlyCollection<Guid> emailIds, CancellationToken cancellationToken) =>
+        await ReadPairsAsync<Guid, Guid, long>(SelectDocumentsByEmailId, "emailIds", emailIds, cancellationToken);
+
+    /// <summary>The two columns of <paramref name="sql"/>'s rows as a map, for an array parameter of the given values (no round trip for none).</summary>
+    private async Task<Dictionary<TKey, TValue>> ReadPairsAsync<TParameter, TKey, TValue>(string sql, string parameter, IReadOnlyCollection<TParameter> values, CancellationToken cancellationToken)
+        where TKey : notnull
     {
-        var result = new Dictionary<Guid, long>(emailIds.Count);
-        if (emailIds.Count == 0)
+        var result = new Dictionary<TKey, TValue>(values.Count);
+        if (values.Count == 0)
         {
             return result;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(SelectDocumentsByEmailId, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("emailIds", [.. emailIds]));
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<TParameter[]>(parameter, [.. values]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result[reader.GetGuid(0)] = reader.GetInt64(1);
+            result[reader.GetFieldValue<TKey>(0)] = reader.GetFieldValue<TValue>(1);
         }
         return result;
     }
