@@ -88,6 +88,19 @@ public abstract record SearchKey
             _ => false,
         };
 
+    /// <summary>
+    /// The tree's leaves (every key that is not AND, OR, NOT or FUZZY), in order, each with
+    /// whether a FUZZY above it applies (RFC 6203).
+    /// </summary>
+    public IEnumerable<(SearchKey Key, bool UnderFuzzy)> Leaves(bool underFuzzy = false) => this switch
+        {
+            AndKey and => and.Keys.SelectMany(k => k.Leaves(underFuzzy)),
+            OrKey or => or.Left.Leaves(underFuzzy).Concat(or.Right.Leaves(underFuzzy)),
+            NotKey not => not.Key.Leaves(underFuzzy),
+            FuzzyKey fuzzy => fuzzy.Key.Leaves(underFuzzy: true),
+            _ => [(this, underFuzzy)],
+        };
+
     /// <summary>A quoted string for the canonical rendering.</summary>
     private protected static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

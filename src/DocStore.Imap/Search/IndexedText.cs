@@ -36,7 +36,13 @@ internal sealed class IndexedText
         }
         var exactKeys = new List<TextKey>();
         var fuzzyKeys = new List<TextKey>();
-        Collect(key, underFuzzy: false, exactKeys, fuzzyText is null ? exactKeys : fuzzyKeys);
+        foreach (var (leaf, underFuzzy) in key.Leaves())
+        {
+            if (leaf is TextKey text)
+            {
+                (underFuzzy && fuzzyText is not null ? fuzzyKeys : exactKeys).Add(text);
+            }
+        }
         if (exactKeys.Count == 0 && fuzzyKeys.Count == 0)
         {
             return new IndexedText([], []);
@@ -97,32 +103,6 @@ internal sealed class IndexedText
         : Matches(key, isFuzzy: false, number, message) ? 1 : 0;
 
     private static DocumentVersion Version(MessageSummary message) => new(message.DocumentId, message.Version);
-
-    private static void Collect(SearchKey key, bool underFuzzy, List<TextKey> exact, List<TextKey> fuzzy)
-    {
-        switch (key)
-        {
-            case TextKey text:
-                (underFuzzy ? fuzzy : exact).Add(text);
-                break;
-            case AndKey and:
-                foreach (var inner in and.Keys)
-                {
-                    Collect(inner, underFuzzy, exact, fuzzy);
-                }
-                break;
-            case OrKey or:
-                Collect(or.Left, underFuzzy, exact, fuzzy);
-                Collect(or.Right, underFuzzy, exact, fuzzy);
-                break;
-            case NotKey not:
-                Collect(not.Key, underFuzzy, exact, fuzzy);
-                break;
-            case FuzzyKey inner:
-                Collect(inner.Key, underFuzzy: true, exact, fuzzy);
-                break;
-        }
-    }
 
     private static TextCriterion CriterionOf(TextKey key) => key.Field switch
     {

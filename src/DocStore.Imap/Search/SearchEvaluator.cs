@@ -19,37 +19,8 @@ internal sealed class SearchEvaluator(int count, uint largestUid, IReadOnlySet<u
     IndexedText? indexed = null, IReadOnlyDictionary<string, long>? emailDocuments = null)
 {
     /// <summary>The EMAILIDs a key tree names (RFC 8474 §6), as the client spelt them.</summary>
-    public static List<string> EmailIdKeys(SearchKey key)
-    {
-        var ids = new List<string>();
-        void Walk(SearchKey k)
-        {
-            switch (k)
-            {
-                case AndKey and:
-                    foreach (var inner in and.Keys)
-                    {
-                        Walk(inner);
-                    }
-                    break;
-                case OrKey or:
-                    Walk(or.Left);
-                    Walk(or.Right);
-                    break;
-                case NotKey not:
-                    Walk(not.Key);
-                    break;
-                case FuzzyKey fuzzy:
-                    Walk(fuzzy.Key);
-                    break;
-                case IdKey { Field: SearchIdField.Email } id:
-                    ids.Add(id.Id);
-                    break;
-            }
-        }
-        Walk(key);
-        return ids;
-    }
+    public static List<string> EmailIdKeys(SearchKey key) =>
+        [.. key.Leaves().Select(l => l.Key).OfType<IdKey>().Where(id => id.Field == SearchIdField.Email).Select(id => id.Id)];
 
     /// <summary>
     /// Whether the message matches. Keys that need the message's text (SENTBEFORE and friends;
