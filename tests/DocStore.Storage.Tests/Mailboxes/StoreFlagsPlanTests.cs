@@ -52,16 +52,26 @@ public sealed class StoreFlagsPlanTests(MigratedDatabase database) : IClassFixtu
         Assert.True(removed.Rows <= 3, $"-FLAGS (\\Seen) on one UID read {removed.Rows} rows of entry_seen; the user has read {uids.Length} messages");
     }
 
-    /// <summary>One STORE of \Seen in a transaction of its own, and what it read of entry_seen.</summary>
+    /// <summary>
+    /// One STORE of \Seen in a transaction of its own, and what it read of entry_seen: the
+    /// difference of the backend's counters before and after it. PostgreSQL 15's
+    /// pg_stat_xact_* views show what the backend counted since it last flushed its statistics
+    /// (at most once a second, when idle), which can include earlier transactions on the same
+    /// connection; no flush happens inside a transaction, so the difference is this STORE's alone.
+    /// </summary>
     private static async Task<(long Scans, long Rows, bool Seen)> RowsReadAsync(NpgsqlConnection connection, User user, long mailboxId, long uid, string operation)
     {
         await using var transaction = await connection.BeginTransactionAsync();
+        var before = await CountersAsync(connection, transaction);
         var seen = await StoreSeenAsync(connection, transaction, user, mailboxId, uid, operation);
-        var (scans, rows) = await connection.QuerySingleAsync<(long, long)>(
-            "SELECT seq_scan, seq_tup_read + idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relname = 'entry_seen'", transaction: transaction);
+        var after = await CountersAsync(connection, transaction);
         await transaction.CommitAsync();
-        return (scans, rows, seen);
+        return (after.Scans - before.Scans, after.Rows - before.Rows, seen);
     }
+
+    private static Task<(long Scans, long Rows)> CountersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        connection.QuerySingleAsync<(long, long)>(
+            "SELECT seq_scan, seq_tup_read + idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relname = 'entry_seen'", transaction: transaction);
 
     private static async Task<bool> StoreSeenAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, User user, long mailboxId, long uid, string operation = "add") =>
         await connection.QuerySingleAsync<bool>("""
