@@ -187,3 +187,18 @@ CREATE TRIGGER collection_counters_only_grow BEFORE UPDATE ON collection
     FOR EACH ROW
     WHEN (NEW.uidnext < OLD.uidnext OR NEW.highestmodseq < OLD.highestmodseq OR NEW.uidvalidity <> OLD.uidvalidity)
     EXECUTE FUNCTION collection_counters_only_grow();
+
+-- One call of change_notify per statement that adds change rows, not one per row: a pipelined
+-- group of STOREs rewrites its entries in one statement and adds a change row for each, and every
+-- row's call notified the same channel with the same payload, which PostgreSQL folds into one
+-- notification per transaction anyway (0002). What is notified, and when (at commit), is as before.
+DROP TRIGGER change_notify ON change;
+CREATE OR REPLACE FUNCTION change_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('docstore_collection', c.collection_id::text)
+       FROM (SELECT DISTINCT n.collection_id FROM new_changes n WHERE n.collection_id IS NOT NULL) c;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER change_notify AFTER INSERT ON change
+    REFERENCING NEW TABLE AS new_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION change_notify();

@@ -102,6 +102,25 @@ public sealed class StoreOwnFlagsTests(MigratedDatabase database) : IClassFixtur
         Assert.Empty(await CallAsync(connection, "store_own_flags", bob, filled, add: false, [@"\Seen"], [0]));
     }
 
+    [Theory]
+    [InlineData("uidnext = uidnext - 1")]
+    [InlineData("highestmodseq = highestmodseq - 1")]
+    [InlineData("uidvalidity = uidvalidity + 1")]
+    public async Task The_collection_counters_still_only_grow_and_uidvalidity_stays(string assignment)
+    {
+        // 0029 calls the invariant's trigger function only when its WHEN clause finds a violation.
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Counters");
+        await AppendAsync(store, user, mailbox, Message());
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            connection.ExecuteAsync($"UPDATE collection SET {assignment} WHERE id = @id", new { id = mailbox.Id }));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
+        Assert.Equal(1, await connection.ExecuteAsync("UPDATE collection SET highestmodseq = highestmodseq + 1 WHERE id = @id", new { id = mailbox.Id }));
+    }
+
     /// <summary>One row of a STORE's answer, its modseqs counted from the mailbox's start.</summary>
     private sealed record Row(int Index, long ModSeq, bool Seen, bool Answered, bool Flagged, bool Deleted, bool Draft, string Keywords, long? Before, long After);
 
