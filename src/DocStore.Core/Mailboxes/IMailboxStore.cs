@@ -119,8 +119,10 @@ public partial interface IMailboxStore
     /// <summary>
     /// Several STOREs of the same change (one UID collection per command, in the order the client
     /// sent them) in one transaction and one round trip: the same outcome as running them one
-    /// after the other, since applying the same change twice changes nothing more, with one audit
-    /// row per command that reached a message. The result holds each message once.
+    /// after the other, since applying the same change twice changes nothing more. The audit
+    /// trail records the group as one flag change (with the number of commands) when it adds or
+    /// removes system flags in the user's own mailbox, and one row per command that reached a
+    /// message otherwise. The result holds each message once.
     /// </summary>
     Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyList<IReadOnlyCollection<uint>> commands, FlagChange change, Actor actor, CancellationToken cancellationToken);
 

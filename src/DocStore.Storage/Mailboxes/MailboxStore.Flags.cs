@@ -26,6 +26,15 @@ public sealed partial class MailboxStore
           FROM store_flags($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::inet, $16, $17, $18)
         """;
 
+    // The common STORE (system flags added or removed on at most LeanUids UIDs): migration 0029.
+    private const string StoreOwnFlagsCall = """
+        SELECT o_uid, o_modseq, o_seen, o_answered, o_flagged, o_deleted, o_draft, o_keywords, o_before, o_after
+          FROM store_own_flags($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::inet, $14, $15, $16)
+        """;
+
+    /// <summary>The most UIDs <c>store_own_flags</c> runs on its cached generic plans (as <c>store_flags</c> does).</summary>
+    internal const int LeanUids = 64;
+
     private const string SelectExpungeable = """
         SELECT e.uid AS Uid, e.document_id AS DocumentId
           FROM entry e
@@ -53,16 +62,16 @@ public sealed partial class MailboxStore
     /// Applies STORE to the given UIDs (UIDs the mailbox does not have are skipped) and returns
     /// the new state of each existing one. \Seen is this user's (<c>entry_seen</c>); keywords are
     /// the document's tags, so entries of the same document elsewhere get a new modseq as well.
-    /// An entry whose flags do not change keeps its modseq. One call of <c>store_flags</c>
-    /// (migration 0027, see <see cref="StoreFlagsCall"/>).
+    /// An entry whose flags do not change keeps its modseq. One call of <c>store_own_flags</c>
+    /// (migration 0029) for system flags added or removed on a few UIDs, otherwise of
+    /// <c>store_flags</c> (migration 0027).
     /// </summary>
     public Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyCollection<uint> uids, FlagChange change, Actor actor, CancellationToken cancellationToken) =>
         StoreFlagsAsync(user, mailboxId, [uids], change, actor, cancellationToken);
 
     /// <summary>
     /// Applies the same STORE for several commands in one transaction (see the interface): the
-    /// union of their UIDs is changed once, and each command that reached a message gets its own
-    /// audit row.
+    /// union of their UIDs is changed once, and audited as the interface says.
     /// </summary>
     public async Task<FlagStoreResult> StoreFlagsAsync(User user, long mailboxId, IReadOnlyList<IReadOnlyCollection<uint>> commands, FlagChange change, Actor actor, CancellationToken cancellationToken)
     {
@@ -91,7 +100,54 @@ public sealed partial class MailboxStore
         var requested = FlagSet.Parse(change.Flags);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var call = new NpgsqlCommand(StoreFlagsCall, connection)
+        await using var call = requested.Keywords.Count == 0 && change.Operation != FlagOperation.Replace && uids.Length <= LeanUids
+            ? StoreOwnFlags(connection, user, mailboxId, uids, commands.Count, change, requested, actor)
+            : StoreFlags(connection, user, mailboxId, uids, requestedUids, commandOf, change, requested, actor);
+        await using var reader = await call.ExecuteReaderAsync(cancellationToken);
+        var results = new List<FlagResult>(uids.Length);
+        long? before = null;
+        long after = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(new FlagResult(checked((uint)reader.GetInt64(0)), reader.GetInt64(1), new MessageFlags(
+                reader.GetBoolean(2), reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5), reader.GetBoolean(6),
+                reader.GetFieldValue<string[]>(7))));
+            before = reader.IsDBNull(8) ? null : reader.GetInt64(8);
+            after = reader.GetInt64(9);
+        }
+        return results.Count == 0 ? FlagStoreResult.None : new FlagStoreResult(results, before, after);
+    }
+
+    /// <summary>
+    /// System flags added or removed (no keyword, so no document's tags and no other mailbox
+    /// change): <c>store_own_flags</c>, which hands a mailbox the user does not own to <c>store_flags</c>.
+    /// </summary>
+    private NpgsqlCommand StoreOwnFlags(NpgsqlConnection connection, User user, long mailboxId, long[] uids, int commands, FlagChange change, FlagSet requested, Actor actor) =>
+        new(StoreOwnFlagsCall, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<long> { TypedValue = mailboxId },
+                new NpgsqlParameter<long> { TypedValue = user.Id },
+                new NpgsqlParameter<long[]> { TypedValue = uids },
+                new NpgsqlParameter<bool> { TypedValue = change.Operation == FlagOperation.Add },
+                new NpgsqlParameter<bool> { TypedValue = requested.Seen },
+                new NpgsqlParameter<bool> { TypedValue = requested.Answered },
+                new NpgsqlParameter<bool> { TypedValue = requested.Flagged },
+                new NpgsqlParameter<bool> { TypedValue = requested.Deleted },
+                new NpgsqlParameter<bool> { TypedValue = requested.Draft },
+                new NpgsqlParameter<int> { TypedValue = commands },
+                BigintOrNull(actor.PrincipalId),
+                Text(actor.PrincipalName),
+                Text(actor.Address?.ToString()),
+                Text(actor.Client),
+                Text(string.Join(' ', change.Flags)),
+                new NpgsqlParameter<bool> { TypedValue = flagDurability == FlagDurability.Fast },
+            },
+        };
+
+    private NpgsqlCommand StoreFlags(NpgsqlConnection connection, User user, long mailboxId, long[] uids, long[] requestedUids, int[] commandOf, FlagChange change, FlagSet requested, Actor actor) =>
+        new(StoreFlagsCall, connection)
         {
             Parameters =
             {
@@ -115,20 +171,6 @@ public sealed partial class MailboxStore
                 new NpgsqlParameter<bool> { TypedValue = flagDurability == FlagDurability.Fast },
             },
         };
-        await using var reader = await call.ExecuteReaderAsync(cancellationToken);
-        var results = new List<FlagResult>(uids.Length);
-        long? before = null;
-        long after = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            results.Add(new FlagResult(checked((uint)reader.GetInt64(0)), reader.GetInt64(1), new MessageFlags(
-                reader.GetBoolean(2), reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5), reader.GetBoolean(6),
-                reader.GetFieldValue<string[]>(7))));
-            before = reader.IsDBNull(8) ? null : reader.GetInt64(8);
-            after = reader.GetInt64(9);
-        }
-        return results.Count == 0 ? FlagStoreResult.None : new FlagStoreResult(results, before, after);
-    }
 
     /// <summary>Expunges (see the interface); a mailbox the user does not have expunges nothing.</summary>
     public async Task<IReadOnlyList<uint>> ExpungeAsync(User user, long mailboxId, IReadOnlyCollection<uint>? uids, Actor actor, CancellationToken cancellationToken)
