@@ -191,6 +191,9 @@ internal static class ServeCommand
                 failures = await ImapWarmUp.RunAsync(services.GetRequiredService<ImapOptions>(), backend, user, logger, timeout.Token);
                 // No Complete: the scope's end rolls everything back.
             }
+            // What the warm-up made hot is recompiled optimised on the runtime's background
+            // thread; let it finish (up to 2 s) before the first client comes.
+            await WaitForQuietJitAsync(TimeSpan.FromSeconds(2), timeout.Token);
             if (failures.Count > 0)
             {
                 logger.LogWarning("The session warm-up had commands that failed: {Failures}", string.Join("; ", failures));
@@ -201,6 +204,24 @@ internal static class ServeCommand
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "The session warm-up failed; the first client session after start-up compiles its path instead");
+        }
+    }
+
+    /// <summary>Waits until no method has been compiled for 300 ms, or <paramref name="limit"/> has passed.</summary>
+    private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var count = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietSince = started;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit
+            && System.Diagnostics.Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300))
+        {
+            await Task.Delay(50, cancellationToken);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != count)
+            {
+                (count, quietSince) = (now, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
         }
     }
 
