@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Net;
+using System.Runtime;
 using System.Transactions;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
@@ -174,8 +176,8 @@ internal static class ServeCommand
     /// </summary>
     private static async Task WarmUpSessionAsync(IServiceProvider services, DocStoreDatabase database, ILogger logger, CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var started = Stopwatch.GetTimestamp();
+        var jitted = JitInfo.GetCompiledMethodCount();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -199,7 +201,7 @@ internal static class ServeCommand
                 logger.LogWarning("The session warm-up had commands that failed: {Failures}", string.Join("; ", failures));
             }
             logger.LogInformation("Session warm-up: {Milliseconds:F0} ms, {Methods} methods compiled",
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount() - jitted);
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - jitted);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -210,17 +212,17 @@ internal static class ServeCommand
     /// <summary>Waits until no method has been compiled for 300 ms, or <paramref name="limit"/> has passed.</summary>
     private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var count = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var started = Stopwatch.GetTimestamp();
+        var count = JitInfo.GetCompiledMethodCount();
         var quietSince = started;
-        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit
-            && System.Diagnostics.Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300))
+        while (Stopwatch.GetElapsedTime(started) < limit
+            && Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300))
         {
             await Task.Delay(50, cancellationToken);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var now = JitInfo.GetCompiledMethodCount();
             if (now != count)
             {
-                (count, quietSince) = (now, System.Diagnostics.Stopwatch.GetTimestamp());
+                (count, quietSince) = (now, Stopwatch.GetTimestamp());
             }
         }
     }
