@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Net;
+using System.Runtime;
+using System.Transactions;
 using DocStore.Core.Auditing;
 using DocStore.Core.Documents;
 using DocStore.Core.Health;
@@ -158,7 +161,70 @@ internal static class ServeCommand
         }
         database.WarmUpNewConnections(connection => WarmUpFilingAsync(connection, logger));
         // One backend at once, and this process's side of the path with it.
-        await using var first = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using (await database.DataSource.OpenConnectionAsync(cancellationToken))
+        {
+        }
+        await WarmUpSessionAsync(services, database, logger, cancellationToken);
+    }
+
+    /// <summary>
+    /// A client's first session (<see cref="ImapWarmUp"/>: APPEND, SELECT, the FETCHes of a first
+    /// sync, SEARCH, STORE, STATUS, NOOP, IDLE) as a scratch user that exists only in a
+    /// transaction rolled back at the end (<see cref="SessionWarmUp"/>), on that warmed backend:
+    /// the first sync after a restart then runs code that is already compiled. A failure is
+    /// logged and start-up goes on.
+    /// </summary>
+    private static async Task WarmUpSessionAsync(IServiceProvider services, DocStoreDatabase database, ILogger logger, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var jitted = JitInfo.GetCompiledMethodCount();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            IReadOnlyList<string> failures;
+            using (new TransactionScope(TransactionScopeOption.RequiresNew,
+                new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromSeconds(60) },
+                TransactionScopeAsyncFlowOption.Enabled))
+            {
+                var user = await SessionWarmUp.CreateUserAsync(database.DataSource, timeout.Token);
+                // Its own notifier and no full-text index: nothing of it reaches the server's sessions or the index.
+                var backend = new ImapBackend(services.GetRequiredService<AuthenticationService>(), services.GetRequiredService<IMailboxStore>(), new MailboxNotifier());
+                failures = await ImapWarmUp.RunAsync(services.GetRequiredService<ImapOptions>(), backend, user, logger, timeout.Token);
+                // No Complete: the scope's end rolls everything back.
+            }
+            // What the warm-up made hot is recompiled optimised on the runtime's background
+            // thread; let it finish (up to 2 s) before the first client comes.
+            await WaitForQuietJitAsync(TimeSpan.FromSeconds(2), timeout.Token);
+            if (failures.Count > 0)
+            {
+                logger.LogWarning("The session warm-up had commands that failed: {Failures}", string.Join("; ", failures));
+            }
+            logger.LogInformation("Session warm-up: {Milliseconds:F0} ms, {Methods} methods compiled",
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - jitted);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The session warm-up failed; the first client session after start-up compiles its path instead");
+        }
+    }
+
+    /// <summary>Waits until no method has been compiled for 300 ms, or <paramref name="limit"/> has passed.</summary>
+    private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var count = JitInfo.GetCompiledMethodCount();
+        var quietSince = started;
+        while (Stopwatch.GetElapsedTime(started) < limit
+            && Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300))
+        {
+            await Task.Delay(50, cancellationToken);
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now != count)
+            {
+                (count, quietSince) = (now, Stopwatch.GetTimestamp());
+            }
+        }
     }
 
     private static async Task WarmUpFilingAsync(NpgsqlConnection connection, ILogger logger)

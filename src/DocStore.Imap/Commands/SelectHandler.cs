@@ -65,6 +65,9 @@ internal static class SelectHandler
         writer.WriteUntaggedStatus(ImapStatus.Ok, $"UIDNEXT {mailbox.UidNext}", "Predicted next UID.");
         writer.WriteUntaggedStatus(ImapStatus.Ok, $"MAILBOXID ({mailbox.ObjectId:N})", "Mailbox id.");
         session.Select(view);
+        // The view was read just now: the update check after the command would cost the first
+        // sync one more round trip for nothing (issue #3); a change since is reported at the next command.
+        session.ViewIsCurrent = true;
         // RFC 4314 §5.2 (as Dovecot reads it): READ-WRITE when the user may change anything.
         var writable = mailbox.Rights.HasAny(MailboxRights.Insert | MailboxRights.Expunge | MailboxRights.Write | MailboxRights.DeleteMessages | MailboxRights.Seen);
         return select.ReadOnly || !writable

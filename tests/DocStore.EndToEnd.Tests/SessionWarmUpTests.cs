@@ -1,0 +1,89 @@
+using Dapper;
+using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Storage.Mailboxes;
+using DocStore.Testing;
+using MailKit;
+using MailKit.Security;
+using Xunit;
+
+namespace DocStore.EndToEnd.Tests;
+
+/// <summary>
+/// <c>docstore serve</c> runs a client's first session (APPEND, SELECT, FETCH, SEARCH, STORE,
+/// IDLE) as a scratch user before it says it is up (issue #3): every command of it answers OK,
+/// and nothing of it stays (no principal, mailbox, document, entry, audit or change row, no
+/// notification); when it fails, the server starts all the same.
+/// </summary>
+public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    private const string Footprint = """
+        SELECT concat_ws(' | ',
+               'principals ' || (SELECT count(*) FROM principal), 'collections ' || (SELECT count(*) FROM collection),
+               'documents ' || (SELECT count(*) FROM document), 'versions ' || (SELECT count(*) FROM version),
+               'entries ' || (SELECT count(*) FROM entry), 'seen ' || (SELECT count(*) FROM entry_seen),
+               'audit ' || (SELECT count(*) FROM audit), 'changes ' || (SELECT count(*) FROM change),
+               'tags ' || (SELECT count(*) FROM document_tag), 'blobs ' || (SELECT count(*) FROM blob),
+               'chunks ' || (SELECT count(*) FROM blob_chunk), 'headers ' || (SELECT count(*) FROM version_header),
+               (SELECT string_agg(sequencename || '=' || COALESCE(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences
+                 WHERE sequencename IN ('principal_id_seq', 'collection_id_seq', 'collection_uidvalidity_seq')),
+               (SELECT string_agg(id || ':' || uidnext || ':' || highestmodseq, ',' ORDER BY id) FROM collection))
+        """;
+
+    private Dictionary<string, string> Settings => new(StringComparer.Ordinal) { ["ConnectionStrings:DocStore"] = database.ConnectionString };
+
+    [Fact]
+    public async Task The_session_warm_up_answers_every_command_and_leaves_nothing_behind()
+    {
+        using var directory = new ScratchDirectory("docstore-e2e-");
+        // The first start creates the administrator; the footprint is taken after it.
+        await using (var first = await DocStoreProcess.StartAsync(directory.Path, Settings))
+        {
+            await first.TerminateAsync();
+        }
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync($"LISTEN {ChangeListener.Channel}");
+        var notified = 0;
+        connection.Notification += (_, _) => notified++;
+        var before = await connection.QuerySingleAsync<string>(Footprint);
+
+        await using var server = await DocStoreProcess.StartAsync(directory.Path, Settings);
+
+        Assert.Contains("Session warm-up:", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("session warm-up failed", server.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("had commands that failed", server.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await connection.QuerySingleAsync<string>(Footprint));
+        // A notification would have arrived with the query's answer.
+        await connection.ExecuteAsync("SELECT 1");
+        Assert.Equal(0, notified);
+    }
+
+    [Fact]
+    public async Task A_failing_session_warm_up_does_not_stop_the_server()
+    {
+        // A database of its own: the user below would make the other test's warm-up fail too.
+        var own = new MigratedDatabase();
+        await own.InitializeAsync();
+        try
+        {
+            // A real user with the scratch user's name: the warm-up cannot create its user.
+            var added = await DocStoreProcess.RunAsync("warm-up-password\n",
+                "user", "add", SessionWarmUp.UserName, "--connection-string", own.ConnectionString);
+            Assert.True(added.ExitCode == 0, added.Output);
+            using var directory = new ScratchDirectory("docstore-e2e-");
+
+            await using var server = await DocStoreProcess.StartAsync(directory.Path,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["ConnectionStrings:DocStore"] = own.ConnectionString });
+
+            Assert.Contains("The session warm-up failed", server.Output, StringComparison.Ordinal);
+            using var client = await ImapClients.ConnectAsync(server.TlsPort, SecureSocketOptions.SslOnConnect);
+            await client.AuthenticateAsync(SessionWarmUp.UserName, "warm-up-password");
+            Assert.Equal(FolderAccess.ReadWrite, await client.Inbox.OpenAsync(FolderAccess.ReadWrite));
+            Assert.Equal(0, client.Inbox.Count);
+            await client.DisconnectAsync(true);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+}
