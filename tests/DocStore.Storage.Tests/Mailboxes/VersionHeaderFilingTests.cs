@@ -101,6 +101,23 @@ public sealed class VersionHeaderFilingTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_replaced_message_gets_the_header_block_of_its_new_bytes_at_commit()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Replaced");
+        var uid = await AppendAsync(store, user, mailbox, Awkward("crlf"));
+        var replacement = Awkward("mixed line endings and 8-bit");
+
+        using var stream = new MemoryStream(replacement, writable: false);
+        var replaced = await store.ReplaceAsync(user, mailbox.Id, uid, mailbox.Id, new AppendItem(stream, MessageFlags.None, DateTimeOffset.UtcNow), ActorFor(user), None);
+
+        Assert.NotNull(replaced);
+        var message = (await store.MessagesAsync(user, mailbox.Id, None)).Single();
+        Assert.Equal(replaced.Uid, message.Uid);
+        await AssertHeaderBlockAsync(message.DocumentId, message.Version, replacement);
+    }
+
+    [Fact]
     public async Task A_multiappend_files_each_mails_own_header_block()
     {
         var user = await NewUserAsync(database.DataSource);
