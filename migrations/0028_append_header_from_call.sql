@@ -37,18 +37,6 @@ CREATE TRIGGER collection_counters_only_grow BEFORE UPDATE ON collection
     FOR EACH ROW WHEN (NEW.uidnext < OLD.uidnext OR NEW.highestmodseq < OLD.highestmodseq OR NEW.uidvalidity <> OLD.uidvalidity)
     EXECUTE FUNCTION collection_counters_only_grow();
 
--- Three B-tree indexes every APPEND wrote into, on the time a row was made, serve only range
--- reads of recent rows (the console's audit filter by time, the dashboard's "filed per day" and
--- "storage per day"). The rows come in time order and audit rows are never changed, so a BRIN
--- index (a summary per block range, a few pages for the whole table) answers the same ranges;
--- a row added to the table costs it next to nothing.
-DROP INDEX audit_at;
-CREATE INDEX audit_at ON audit USING brin (at);
-DROP INDEX document_created_at;
-CREATE INDEX document_created_at ON document USING brin (created_at);
-DROP INDEX blob_created_at;
-CREATE INDEX blob_created_at ON blob USING brin (created_at);
-
 -- The details of an APPEND's audit row (as 0012 wrote them inline).
 CREATE FUNCTION append_audit_details(p_outcome text, p_uid bigint, p_size bigint, p_sha256 bytea, p_version integer, p_replaced bigint)
 RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE AS $$
