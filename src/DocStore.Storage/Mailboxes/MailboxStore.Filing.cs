@@ -15,7 +15,7 @@ namespace DocStore.Storage.Mailboxes;
 /// mail filed twice stays one document, a client's "move" by APPEND + EXPUNGE keeps the
 /// document with its history, a newer revision of a mail becomes its next version, and legal
 /// hold refuses what would remove a document. APPEND's rules run in the database function
-/// <c>file_mail</c> (migrations 0012, 0014); what comes before it (spooling, analysis, attachments) is here.
+/// <c>file_mail</c> (migrations 0012, 0014, 0022, 0028); what comes before it (spooling, analysis, attachments) is here.
 /// </summary>
 public sealed partial class MailboxStore
 {
