@@ -179,16 +179,6 @@ BEGIN
     END IF;
 END $$;
 
--- The collection row's invariants (0001) are checked by the trigger's WHEN clause, which the
--- executor evaluates itself, so the PL/pgSQL function runs only to refuse an update that breaks
--- one: every modseq an UPDATE of entries reserves (0018) and every UID an APPEND takes updates
--- the collection row, and called each time the function was a tenth of that update's cost.
-DROP TRIGGER collection_counters_only_grow ON collection;
-CREATE TRIGGER collection_counters_only_grow BEFORE UPDATE ON collection
-    FOR EACH ROW
-    WHEN (NEW.uidnext < OLD.uidnext OR NEW.highestmodseq < OLD.highestmodseq OR NEW.uidvalidity <> OLD.uidvalidity)
-    EXECUTE FUNCTION collection_counters_only_grow();
-
 -- One call of change_notify per statement that adds change rows, not one per row: a pipelined
 -- group of STOREs rewrites its entries in one statement and adds a change row for each, and every
 -- row's call notified the same channel with the same payload, which PostgreSQL folds into one
