@@ -38,12 +38,13 @@ internal static class IndexCpu
         var rounds = int.Parse(Option("rounds", "3"), CultureInfo.InvariantCulture);
         var dir = Option("dir", Path.Combine(Path.GetTempPath(), "index-cpu-" + Environment.ProcessId));
         var extractOnly = args.Contains("--extract-only");
+        var threads = int.Parse(Option("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         var messages = corpus switch
         {
             "search" => Enumerable.Range(0, count).Select(i => Corpus.Message(20261127, i)).ToArray(),
             "append" => LoadGenerator.MessageFactory.Create(count, 1).ToArray(),
-            _ => throw new ArgumentException("--corpus is search or append"),
+            _ => throw new ArgumentException("--corpus is search or append", nameof(args)),
         };
         Console.WriteLine($"{corpus}: {messages.Length} messages, {messages.Sum(m => (long)m.Length) / 1024 / 1024} MiB; format {SearchDocuments.Format}");
         for (var round = 1; round <= rounds; round++)
@@ -62,7 +63,7 @@ internal static class IndexCpu
             long size = 0;
             if (extractOnly)
             {
-                Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => MessageTextExtractor.Extract(messages[i]));
+                Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => MessageTextExtractor.Extract(messages[i]));
             }
             else
             {
@@ -71,7 +72,7 @@ internal static class IndexCpu
                     for (var start = 0; start < messages.Length; start += Step)
                     {
                         var end = Math.Min(messages.Length, start + Step);
-                        Parallel.For(start, end, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                        Parallel.For(start, end, new ParallelOptions { MaxDegreeOfParallelism = threads },
                             i => VersionIndexing.Add(index, new DocumentVersion(i + 1, 1), messages[i], NullLogger.Instance));
                         if (index.Unrefreshed >= RefreshEvery || end == messages.Length)
                         {

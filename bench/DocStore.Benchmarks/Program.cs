@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/DocStore.Benchmarks -- --filter '*'
 // dotnet run -c Release --project bench/DocStore.Benchmarks -- index-cpu (see IndexCpu)
-if (args.Length > 0 && args[0] == "index-cpu")
+if (args.Length > 0 && string.Equals(args[0], "index-cpu", StringComparison.Ordinal))
 {
     return DocStore.Benchmarks.IndexCpu.Run(args);
 }

@@ -46,6 +46,8 @@ public sealed partial class TextIndex : IDisposable
         {
             OpenMode = reusable ? OpenMode.APPEND : OpenMode.CREATE,
             RAMBufferSizeMB = 64,
+            UseCompoundFile = string.Equals(Environment.GetEnvironmentVariable("DS_CFS"), "1", StringComparison.Ordinal),
+            MergePolicy = Experimental(),
         };
         writer = new IndexWriter(directory, config);
         created = !reusable;
@@ -67,6 +69,25 @@ public sealed partial class TextIndex : IDisposable
         {
             searchers.Release(searcher);
         }
+    }
+
+    private static TieredMergePolicy Experimental()
+    {
+        var policy = new TieredMergePolicy();
+        if (!string.Equals(Environment.GetEnvironmentVariable("DS_CFS"), "1", StringComparison.Ordinal))
+        {
+            policy.NoCFSRatio = 0;
+        }
+        if (Environment.GetEnvironmentVariable("DS_SPT") is { } spt)
+        {
+            policy.SegmentsPerTier = double.Parse(spt, CultureInfo.InvariantCulture);
+            policy.MaxMergeAtOnce = (int)policy.SegmentsPerTier;
+        }
+        if (Environment.GetEnvironmentVariable("DS_FLOOR") is { } floor)
+        {
+            policy.FloorSegmentMB = double.Parse(floor, CultureInfo.InvariantCulture);
+        }
+        return policy;
     }
 
     /// <summary>Opens (or creates) the index in <paramref name="path"/>; <paramref name="rebuild"/> starts it empty.</summary>
