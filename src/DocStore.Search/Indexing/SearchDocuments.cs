@@ -99,7 +99,7 @@ internal static class SearchDocuments
     private const int MostBuilt = 256;
 
     // No field at all without words, as before (a StringField per word).
-    private static void AddWords(Document document, string name, HashSet<string> words)
+    private static void AddWords(Document document, string name, IReadOnlyCollection<string> words)
     {
         if (words.Count > 0)
         {

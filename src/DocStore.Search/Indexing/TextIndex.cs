@@ -37,17 +37,27 @@ public sealed partial class TextIndex : IDisposable
     // Whether the writer started this index afresh (nothing usable was committed before).
     private readonly bool created;
 
+    // The codec's name must resolve before any segment of this index is read.
+    static TextIndex() => StoredAsIsCodec.Register();
+
     private TextIndex(LuceneDirectory directory, bool rebuild)
     {
         this.directory = directory;
         var existing = !rebuild && DirectoryReader.IndexExists(directory) ? ReadCommitData(directory) : null;
         var reusable = existing is not null && existing.TryGetValue(FormatKey, out var format) && string.Equals(format, SearchDocuments.Format, StringComparison.Ordinal);
+        // Issue #3 (the indexer's CPU per mail): segments are not packed into compound files
+        // (a second copy, and checksum, of every flushed and most merged bytes); one indexing
+        // thread state, so a refresh flushes one segment rather than one per core (fewer, larger
+        // segments: less flushing and merging per mail; extraction stays parallel); stored
+        // fields as they come (StoredAsIsCodec).
         var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())
         {
             OpenMode = reusable ? OpenMode.APPEND : OpenMode.CREATE,
             RAMBufferSizeMB = 64,
-            UseCompoundFile = string.Equals(Environment.GetEnvironmentVariable("DS_CFS"), "1", StringComparison.Ordinal),
-            MergePolicy = Experimental(),
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
+            MaxThreadStates = 1,
+            Codec = new StoredAsIsCodec(),
         };
         writer = new IndexWriter(directory, config);
         created = !reusable;
@@ -69,25 +79,6 @@ public sealed partial class TextIndex : IDisposable
         {
             searchers.Release(searcher);
         }
-    }
-
-    private static TieredMergePolicy Experimental()
-    {
-        var policy = new TieredMergePolicy();
-        if (!string.Equals(Environment.GetEnvironmentVariable("DS_CFS"), "1", StringComparison.Ordinal))
-        {
-            policy.NoCFSRatio = 0;
-        }
-        if (Environment.GetEnvironmentVariable("DS_SPT") is { } spt)
-        {
-            policy.SegmentsPerTier = double.Parse(spt, CultureInfo.InvariantCulture);
-            policy.MaxMergeAtOnce = (int)policy.SegmentsPerTier;
-        }
-        if (Environment.GetEnvironmentVariable("DS_FLOOR") is { } floor)
-        {
-            policy.FloorSegmentMB = double.Parse(floor, CultureInfo.InvariantCulture);
-        }
-        return policy;
     }
 
     /// <summary>Opens (or creates) the index in <paramref name="path"/>; <paramref name="rebuild"/> starts it empty.</summary>

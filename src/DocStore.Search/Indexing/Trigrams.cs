@@ -40,31 +40,8 @@ internal static class Trigrams
         return points;
     }
 
-    /// <summary>The distinct maximal runs of letters and digits of the folded text.</summary>
-    public static HashSet<string> Words(string folded)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        // A word seen before is looked up as a span: only the first occurrence allocates.
-        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
-        var start = -1;
-        for (var i = 0; i <= folded.Length; i++)
-        {
-            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                if (i - start >= 3 && i - start <= 100 && !lookup.Contains(folded.AsSpan(start, i - start)))
-                {
-                    words.Add(folded[start..i]);
-                }
-                start = -1;
-            }
-        }
-        return words;
-    }
+    /// <summary>The distinct maximal runs of letters and digits of the folded text (3 to 100 chars), in the order first seen.</summary>
+    public static List<string> Words(string folded) => WordSet.ForThread().Collect(folded);
 
     /// <summary>
     /// The query for "some value of <paramref name="field"/> whose trigrams start with
@@ -456,6 +433,114 @@ internal static class Trigrams
             for (var i = 0; i < count; i++)
             {
                 Add(old[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The distinct words of a text: each word's hash is computed as it is scanned and looked up
+    /// in an open-addressing table, so only a word's first occurrence allocates (a body's few
+    /// thousand words were a large share of building a message's document through HashSet).
+    /// One table per thread, emptied for each text.
+    /// </summary>
+    private sealed class WordSet
+    {
+        private const int InitialSlots = 1 << 10;
+        private const int KeptSlots = 1 << 16;
+
+        [ThreadStatic]
+        private static WordSet? current;
+
+        // Slot holds the index of its word + 1 (0: empty); hashes beside it; used lists the filled slots.
+        private int[] slots = new int[InitialSlots];
+        private uint[] hashes = new uint[InitialSlots];
+        private int[] used = new int[InitialSlots / 2];
+        private List<string> words = [];
+
+        public static WordSet ForThread()
+        {
+            var set = current is { } kept && kept.slots.Length <= KeptSlots ? kept : new WordSet();
+            current = set;
+            return set;
+        }
+
+        public List<string> Collect(string folded)
+        {
+            words = [];
+            var start = -1;
+            var hash = 0u;
+            for (var i = 0; i <= folded.Length; i++)
+            {
+                var c = i < folded.Length ? folded[i] : ' ';
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (start < 0)
+                    {
+                        start = i;
+                        hash = 2166136261;
+                    }
+                    hash = (hash ^ c) * 16777619;
+                }
+                else if (start >= 0)
+                {
+                    if (i - start >= 3 && i - start <= 100)
+                    {
+                        Add(folded, start, i - start, hash);
+                    }
+                    start = -1;
+                }
+            }
+            for (var i = 0; i < words.Count; i++)
+            {
+                slots[used[i]] = 0;
+            }
+            return words;
+        }
+
+        private void Add(string text, int start, int length, uint hash)
+        {
+            var mask = slots.Length - 1;
+            var slot = (int)(hash & (uint)mask);
+            var word = text.AsSpan(start, length);
+            while (slots[slot] != 0)
+            {
+                if (hashes[slot] == hash && word.SequenceEqual(words[slots[slot] - 1]))
+                {
+                    return;
+                }
+                slot = (slot + 1) & mask;
+            }
+            words.Add(text.Substring(start, length));
+            slots[slot] = words.Count;
+            hashes[slot] = hash;
+            used[words.Count - 1] = slot;
+            if (words.Count * 2 >= slots.Length)
+            {
+                Grow();
+            }
+        }
+
+        private void Grow()
+        {
+            slots = new int[slots.Length * 2];
+            hashes = new uint[slots.Length];
+            used = new int[slots.Length / 2];
+            var mask = slots.Length - 1;
+            for (var i = 0; i < words.Count; i++)
+            {
+                var hash = 2166136261u;
+                foreach (var c in words[i])
+                {
+                    hash = (hash ^ c) * 16777619;
+                }
+                var slot = (int)(hash & (uint)mask);
+                while (slots[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+                hashes[slot] = hash;
+                used[i] = slot;
             }
         }
     }
