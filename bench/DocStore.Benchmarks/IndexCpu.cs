@@ -80,6 +80,7 @@ internal static class IndexCpu
                             index.Refresh();
                         }
                     }
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  open index before the writer closes: {index.SizeInBytes() / 1024.0 / 1024.0:F1} MiB"));
                 }
                 size = new DirectoryInfo(dir).GetFiles().Sum(f => f.Length);
             }

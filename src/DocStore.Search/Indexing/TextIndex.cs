@@ -112,6 +112,12 @@ public sealed partial class TextIndex : IDisposable
     /// <summary>About how many versions were added since the last <see cref="Refresh"/>: what a refresh would make searchable.</summary>
     public int Unrefreshed => Volatile.Read(ref unrefreshed);
 
+    /// <summary>
+    /// Whether the writer holds anything the last commit lacks, a finished merge included: until
+    /// the merged segment is committed (and searched), the segments it replaces stay on disk too.
+    /// </summary>
+    public bool HasUncommittedChanges => writer.HasUncommittedChanges();
+
     /// <summary>Whether a search started now sees the version.</summary>
     public bool IsSearchable(DocumentVersion version) => searchable.ContainsKey(SearchDocuments.KeyOf(version));
 
