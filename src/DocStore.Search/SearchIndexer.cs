@@ -161,7 +161,9 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
 
             // Issue #3: one refresh (a Lucene segment, merged again later) and one commit per
             // burst, or per RefreshEvery versions of a long one, rather than per step.
-            var waiting = index.Uncommitted > 0 || covered > index.Mark || index.Unrefreshed > 0;
+            // A merge that ends after a burst's last commit is committed (and searched) at the
+            // next idle step, so the segments it replaced leave the disk.
+            var waiting = index.Uncommitted > 0 || covered > index.Mark || index.Unrefreshed > 0 || index.HasUncommittedChanges;
             if (!waiting)
             {
                 flushed = DateTime.UtcNow;

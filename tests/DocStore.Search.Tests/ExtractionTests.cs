@@ -81,4 +81,18 @@ public sealed class ExtractionTests
         Assert.Contains("See the attachment.", text.Body, StringComparison.Ordinal);
         Assert.Contains(("Subject", "Attachment"), text.Headers);
     }
+
+    [Fact]
+    public void Random_bytes_named_pdf_are_counted_as_not_extracted_and_the_rest_of_the_message_is_still_extracted()
+    {
+        var noise = new byte[20_000];
+        new Random(7).NextBytes(noise);
+        var bytes = WithAttachment("scan.pdf", "application/pdf", noise);
+
+        var text = MessageTextExtractor.Extract(bytes);
+
+        Assert.Equal(1, text.FailedParts);
+        Assert.Contains("See the attachment.", text.Body, StringComparison.Ordinal);
+        Assert.Contains("scan.pdf", text.Body, StringComparison.Ordinal);
+    }
 }

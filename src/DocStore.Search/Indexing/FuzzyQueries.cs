@@ -66,9 +66,9 @@ internal static class FuzzyQueries
             var automata = new AttributeSource();
             foreach (var leaf in searcher.IndexReader.Leaves)
             {
-                foreach (var field in fields)
+                foreach (var (field, prefix) in fields)
                 {
-                    CollectWord(leaf.AtomicReader, field, words[w], automata, scope, best[w]);
+                    CollectWord(leaf.AtomicReader, field, prefix, words[w], automata, scope, best[w]);
                 }
             }
         }
@@ -90,8 +90,9 @@ internal static class FuzzyQueries
         return result;
     }
 
-    // The best similarity of each version of the scope to the word through the field's terms.
-    private static void CollectWord(AtomicReader reader, string field, string word, AttributeSource automata, IReadOnlySet<long>? scope, Dictionary<long, double> best)
+    // The best similarity of each version of the scope to the word through the field's terms
+    // that start with the prefix (a header's name), the prefix taking no part in the edits.
+    private static void CollectWord(AtomicReader reader, string field, string prefix, string word, AttributeSource automata, IReadOnlySet<long>? scope, Dictionary<long, double> best)
     {
         var terms = reader.GetTerms(field);
         var keys = SearchDocuments.Keys(reader);
@@ -104,17 +105,17 @@ internal static class FuzzyQueries
         if (edits == 0)
         {
             matching = terms.GetEnumerator();
-            if (!matching.SeekExact(new BytesRef(word)))
+            if (!matching.SeekExact(new BytesRef(prefix + word)))
             {
                 return;
             }
             Postings(matching, 1);
             return;
         }
-        matching = new FuzzyTermsEnum(terms, automata, new Term(field, word), edits, 0, transpositions: true);
+        matching = new FuzzyTermsEnum(terms, automata, new Term(field, prefix + word), edits, CodePointCount(prefix), transpositions: true);
         for (var expanded = 0; expanded < MaxExpansions && matching.MoveNext(); expanded++)
         {
-            Postings(matching, Similarity(word, matching.Term.Utf8ToString()));
+            Postings(matching, Similarity(word, matching.Term.Utf8ToString()[prefix.Length..]));
         }
 
         void Postings(TermsEnum term, double similarity)

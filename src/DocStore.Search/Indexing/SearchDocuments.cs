@@ -14,7 +14,7 @@ namespace DocStore.Search.Indexing;
 internal static class SearchDocuments
 {
     /// <summary>Bump when the fields change: an index of another format is rebuilt.</summary>
-    public const string Format = "4";
+    public const string Format = "5";
 
     public const string KeyField = "key";
     private const string KeyValues = "k";
@@ -25,10 +25,17 @@ internal static class SearchDocuments
     public const string BodyWordsField = "bodywords";
     private const string HeadersField = "headers";
     private const string HeadersTextField = "headerstext";
+
+    // Every header field in three fields, whatever its name (issue #3: a field per header name,
+    // three per name, made about twenty fields per mail, and Lucene's work per field and
+    // document, in the inversion, every flush and every merge, outweighed the few tokens of
+    // each): the names present; the values' positional trigrams and their distinct words, each
+    // term prefixed by the lower-cased name and NameEnd (a name has no colon: RFC 5322 §2.2).
     private const string HeaderNamesField = "hn";
-    private const string HeaderPrefix = "h.";
+    private const string HeaderTrigramsField = "h";
+    private const string HeaderWordsByNameField = "hw";
+    private const char NameEnd = ':';
     private const string HeaderWordsField = "headerwords";
-    private const string HeaderWordsPrefix = "hw.";
 
     public static long KeyOf(DocumentVersion version) => (version.DocumentId << 20) | (uint)version.Version;
 
@@ -41,7 +48,7 @@ internal static class SearchDocuments
     // The body (large: text of every part and attachment) and the whole header (TEXT) as their
     // distinct trigrams without positions, which only narrow the candidates, and their folded
     // text stored (deflated) to confirm them; each header field (SUBJECT, FROM, ...:
-    // small, asked often) as positional trigrams, exact by themselves.
+    // small, asked often) as positional trigrams prefixed by its name, exact by themselves.
     public static Document Build(DocumentVersion version, ExtractedText text)
     {
         var body = Trigrams.Fold(text.Body);
@@ -58,18 +65,33 @@ internal static class SearchDocuments
         // Each word field is one stream of its distinct words: the same postings as a StringField
         // per word (DOCS_ONLY, no norms), so the format stays, at a fraction of the inversion cost.
         AddWords(document, BodyWordsField, Trigrams.Words(body));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var values = new List<(string Prefix, string Value)>(text.Headers.Count);
         var headerWords = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in text.Headers.GroupBy(h => h.Name.ToLowerInvariant(), StringComparer.Ordinal))
+        var wordsByName = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, value) in text.Headers)
         {
-            document.Add(new StringField(HeaderNamesField, group.Key, Field.Store.NO));
-            document.Add(new Field(HeaderPrefix + group.Key, new Trigrams.Stream(group.Select(h => h.Value).ToList()), Trigrams.FieldType));
-            var words = Trigrams.Words(Trigrams.Fold(string.Join('\n', group.Select(h => h.Value))));
-            AddWords(document, HeaderWordsPrefix + group.Key, words);
-            headerWords.UnionWith(words);
+            var prefix = PrefixOf(name);
+            names.Add(prefix[..^1]);
+            values.Add((prefix, value));
+            foreach (var word in Trigrams.Words(Trigrams.Fold(value)))
+            {
+                headerWords.Add(word);
+                wordsByName.Add(prefix + word);
+            }
         }
+        AddWords(document, HeaderNamesField, names);
+        if (values.Count > 0)
+        {
+            document.Add(new Field(HeaderTrigramsField, new Trigrams.Stream(values), Trigrams.FieldType));
+        }
+        AddWords(document, HeaderWordsByNameField, wordsByName);
         AddWords(document, HeaderWordsField, headerWords);
         return document;
     }
+
+    // What every term of a header field's values starts with: its name, lower-cased, and NameEnd.
+    private static string PrefixOf(string name) => string.Concat(name.ToLowerInvariant(), NameEnd.ToString());
 
     // Built queries by criterion: a common word's whole-word query compiles an automaton, a
     // few milliseconds that a repeated SEARCH need not spend again. Queries are immutable.
@@ -77,7 +99,7 @@ internal static class SearchDocuments
     private const int MostBuilt = 256;
 
     // No field at all without words, as before (a StringField per word).
-    private static void AddWords(Document document, string name, HashSet<string> words)
+    private static void AddWords(Document document, string name, IReadOnlyCollection<string> words)
     {
         if (words.Count > 0)
         {
@@ -104,6 +126,11 @@ internal static class SearchDocuments
     private static TextQuery Build(TextCriterion criterion)
     {
         var header = criterion.HeaderName?.ToLowerInvariant() ?? "";
+        if (criterion.Scope == TextScope.Header && header.Contains(NameEnd, StringComparison.Ordinal))
+        {
+            // No header field is named so (RFC 5322 §2.2), and its terms would be another's.
+            return new([new(new BooleanQuery(), null)]);
+        }
         if (criterion.Value.Length == 0)
         {
             return new([new(criterion.Scope == TextScope.Header ? new TermQuery(new Term(HeaderNamesField, header)) : new MatchAllDocsQuery(), null)]);
@@ -111,7 +138,7 @@ internal static class SearchDocuments
         var body = Distinct(BodyField, BodyTextField, criterion.Value, BodyWordsField);
         return criterion.Scope switch
         {
-            TextScope.Header => new([new(Trigrams.Contains(HeaderPrefix + header, criterion.Value), null)]),
+            TextScope.Header => new([new(Trigrams.Contains(HeaderTrigramsField, criterion.Value, PrefixOf(header)), null)]),
             TextScope.Body => new([body]),
             _ => new([body, Distinct(HeadersField, HeadersTextField, criterion.Value, null)]),
         };
@@ -119,13 +146,16 @@ internal static class SearchDocuments
 
     /// <summary>
     /// The whole-word fields a criterion's words are looked up in for SEARCH=FUZZY
-    /// (<see cref="FuzzyQueries"/>): the header field's words, the body's, or both for TEXT.
+    /// (<see cref="FuzzyQueries"/>), each with what its terms start with before the word: the
+    /// header field's words (prefixed by its name), the body's, or both for TEXT. None for a
+    /// header name no field has.
     /// </summary>
-    public static IReadOnlyList<string> WordFieldsOf(TextCriterion criterion) => criterion.Scope switch
+    public static IReadOnlyList<(string Field, string Prefix)> WordFieldsOf(TextCriterion criterion) => criterion.Scope switch
     {
-        TextScope.Header => [HeaderWordsPrefix + criterion.HeaderName!.ToLowerInvariant()],
-        TextScope.Body => [BodyWordsField],
-        _ => [HeaderWordsField, BodyWordsField],
+        TextScope.Header when criterion.HeaderName!.Contains(NameEnd, StringComparison.Ordinal) => [],
+        TextScope.Header => [(HeaderWordsByNameField, PrefixOf(criterion.HeaderName!))],
+        TextScope.Body => [(BodyWordsField, "")],
+        _ => [(HeaderWordsField, ""), (BodyWordsField, "")],
     };
 
     // A needle of one or two code points begins some trigram exactly where it occurs (every code

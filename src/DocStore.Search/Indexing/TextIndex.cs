@@ -37,15 +37,27 @@ public sealed partial class TextIndex : IDisposable
     // Whether the writer started this index afresh (nothing usable was committed before).
     private readonly bool created;
 
+    // The codec's name must resolve before any segment of this index is read.
+    static TextIndex() => StoredAsIsCodec.Register();
+
     private TextIndex(LuceneDirectory directory, bool rebuild)
     {
         this.directory = directory;
         var existing = !rebuild && DirectoryReader.IndexExists(directory) ? ReadCommitData(directory) : null;
         var reusable = existing is not null && existing.TryGetValue(FormatKey, out var format) && string.Equals(format, SearchDocuments.Format, StringComparison.Ordinal);
+        // Issue #3 (the indexer's CPU per mail): segments are not packed into compound files
+        // (a second copy, and checksum, of every flushed and most merged bytes); one indexing
+        // thread state, so a refresh flushes one segment rather than one per core (fewer, larger
+        // segments: less flushing and merging per mail; extraction stays parallel); stored
+        // fields as they come (StoredAsIsCodec).
         var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())
         {
             OpenMode = reusable ? OpenMode.APPEND : OpenMode.CREATE,
             RAMBufferSizeMB = 64,
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
+            MaxThreadStates = 1,
+            Codec = new StoredAsIsCodec(),
         };
         writer = new IndexWriter(directory, config);
         created = !reusable;
@@ -99,6 +111,12 @@ public sealed partial class TextIndex : IDisposable
 
     /// <summary>About how many versions were added since the last <see cref="Refresh"/>: what a refresh would make searchable.</summary>
     public int Unrefreshed => Volatile.Read(ref unrefreshed);
+
+    /// <summary>
+    /// Whether the writer holds anything the last commit lacks, a finished merge included: until
+    /// the merged segment is committed (and searched), the segments it replaces stay on disk too.
+    /// </summary>
+    public bool HasUncommittedChanges => writer.HasUncommittedChanges();
 
     /// <summary>Whether a search started now sees the version.</summary>
     public bool IsSearchable(DocumentVersion version) => searchable.ContainsKey(SearchDocuments.KeyOf(version));

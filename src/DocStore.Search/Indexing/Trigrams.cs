@@ -40,46 +40,26 @@ internal static class Trigrams
         return points;
     }
 
-    /// <summary>The distinct maximal runs of letters and digits of the folded text.</summary>
-    public static HashSet<string> Words(string folded)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        // A word seen before is looked up as a span: only the first occurrence allocates.
-        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
-        var start = -1;
-        for (var i = 0; i <= folded.Length; i++)
-        {
-            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                if (i - start >= 3 && i - start <= 100 && !lookup.Contains(folded.AsSpan(start, i - start)))
-                {
-                    words.Add(folded[start..i]);
-                }
-                start = -1;
-            }
-        }
-        return words;
-    }
+    /// <summary>The distinct maximal runs of letters and digits of the folded text (3 to 100 chars), in the order first seen.</summary>
+    public static List<string> Words(string folded) => WordSet.ForThread().Collect(folded);
 
-    /// <summary>The query for "some value of <paramref name="field"/> contains <paramref name="needle"/>"; the needle is not empty.</summary>
-    public static Query Contains(string field, string needle)
+    /// <summary>
+    /// The query for "some value of <paramref name="field"/> whose trigrams start with
+    /// <paramref name="prefix"/> (<see cref="Stream"/>) contains <paramref name="needle"/>"; the needle is not empty.
+    /// </summary>
+    public static Query Contains(string field, string needle, string prefix = "")
     {
         var points = CodePoints(Fold(needle));
         if (points.Count < 3)
         {
-            return new PrefixQuery(new Term(field, string.Concat(points)));
+            return new PrefixQuery(new Term(field, prefix + string.Concat(points)));
         }
         var phrase = new PhraseQuery();
         var last = points.Count - 3;
         // Non-overlapping trigrams (and the last one) cover every code point of the needle.
         for (var i = 0; i <= last; i = i == last ? last + 1 : Math.Min(i + 3, last))
         {
-            phrase.Add(new Term(field, points[i] + points[i + 1] + points[i + 2]), i);
+            phrase.Add(new Term(field, prefix + points[i] + points[i + 1] + points[i + 2]), i);
         }
         return phrase;
     }
@@ -129,25 +109,37 @@ internal static class Trigrams
     }
 
     /// <summary>
-    /// The trigrams of several values of one field, each value padded, positions running on.
-    /// Written into the term buffer directly: a body of 50,000 characters makes 50,000 tokens,
-    /// and a string per code point would cost more than Lucene's own work.
+    /// The trigrams of several values of one field, each value padded, positions running on,
+    /// each trigram after its value's prefix (a header's name: <c>subject:BUD</c>), one position
+    /// left empty between two values: a phrase's trigrams are at most three positions apart and
+    /// none holds the padding, so no phrase runs from one value into the next (two Received
+    /// fields, say). Written into the term buffer directly: a body of 50,000 characters makes
+    /// 50,000 tokens, and a string per code point would cost more than Lucene's own work.
     /// </summary>
     public sealed class Stream : TokenStream
     {
-        private readonly IReadOnlyList<string> values;
+        private readonly IReadOnlyList<(string Prefix, string Value)> values;
         private readonly ICharTermAttribute term;
+        private readonly IPositionIncrementAttribute position;
         private int value;
+        private string prefix = "";
         private string text = "";
         // Start offset of each code point (only when the text has surrogate pairs; else offset = index).
         private List<int>? starts;
         private int count;
         private int index;
+        private bool gap;
 
         public Stream(IReadOnlyList<string> values)
+            : this(values.Select(v => ("", v)).ToList())
+        {
+        }
+
+        public Stream(IReadOnlyList<(string Prefix, string Value)> values)
         {
             this.values = values;
             term = AddAttribute<ICharTermAttribute>();
+            position = AddAttribute<IPositionIncrementAttribute>();
         }
 
         public override bool IncrementToken()
@@ -160,10 +152,13 @@ internal static class Trigrams
                 {
                     return false;
                 }
-                Load(Fold(values[value++]));
+                gap |= value > 0;
+                (prefix, var next) = values[value++];
+                Load(Fold(next));
             }
-            var buffer = term.ResizeBuffer(12);
-            var length = 0;
+            var buffer = term.ResizeBuffer(prefix.Length + 12);
+            prefix.CopyTo(buffer);
+            var length = prefix.Length;
             for (var k = index; k < index + 3; k++)
             {
                 if (k >= count)
@@ -185,6 +180,11 @@ internal static class Trigrams
                 }
             }
             term.Length = length;
+            if (gap && index == 0)
+            {
+                position.PositionIncrement = 2;
+                gap = false;
+            }
             index++;
             return true;
         }
@@ -196,6 +196,8 @@ internal static class Trigrams
             index = 0;
             count = 0;
             text = "";
+            prefix = "";
+            gap = false;
         }
 
         private void Load(string folded)
@@ -275,8 +277,8 @@ internal static class Trigrams
         private const int PadPoint = 0x10FFFF;
         private readonly string folded;
         private readonly ICharTermAttribute term;
-        private HashSet<long>.Enumerator distinct;
-        private bool started;
+        private TrigramSet? distinct;
+        private int next;
 
         public DistinctStream(string folded)
         {
@@ -290,11 +292,11 @@ internal static class Trigrams
         public override bool IncrementToken()
         {
             ClearAttributes();
-            if (!started || !distinct.MoveNext())
+            if (distinct is null || next >= Count)
             {
                 return false;
             }
-            var key = distinct.Current;
+            var key = distinct.Key(next++);
             var buffer = term.ResizeBuffer(6);
             var length = 0;
             for (var shift = 42; shift >= 0; shift -= 21)
@@ -302,9 +304,8 @@ internal static class Trigrams
                 var point = (int)((key >> shift) & 0x1FFFFF);
                 if (point >= 0x10000 && point <= 0x10FFFF && point is not (>= 0xD800 and <= 0xDFFF))
                 {
-                    var s = char.ConvertFromUtf32(point);
-                    buffer[length++] = s[0];
-                    buffer[length++] = s[1];
+                    buffer[length++] = (char)(0xD800 + ((point - 0x10000) >> 10));
+                    buffer[length++] = (char)(0xDC00 + ((point - 0x10000) & 0x3FF));
                 }
                 else
                 {
@@ -318,7 +319,7 @@ internal static class Trigrams
         public override void Reset()
         {
             base.Reset();
-            var set = new HashSet<long>(Math.Min(folded.Length, 4096));
+            var set = TrigramSet.ForThread();
             // A sliding window of the last three code points; a lone surrogate counts as one.
             long window = 0;
             var seen = 0;
@@ -346,8 +347,201 @@ internal static class Trigrams
                 }
             }
             Count = set.Count;
-            distinct = set.GetEnumerator();
-            started = true;
+            distinct = set;
+            next = 0;
+        }
+    }
+
+    /// <summary>
+    /// The distinct trigram keys of one value, in the order first seen: open addressing over a
+    /// power-of-two table (every code point of a body is one lookup, and HashSet's were the
+    /// largest single cost of indexing a message). One per thread, emptied for each value: Lucene
+    /// consumes a field's stream to its end before it resets the next field's.
+    /// </summary>
+    private sealed class TrigramSet
+    {
+        private const int InitialSlots = 1 << 13;
+        // A table grown past this by a huge value is not kept for the next one.
+        private const int KeptSlots = 1 << 18;
+
+        [ThreadStatic]
+        private static TrigramSet? current;
+
+        // Slot holds key + 1 (keys are below 2^63, so 0 means empty); used lists the filled slots.
+        private long[] slots = new long[InitialSlots];
+        private int[] used = new int[InitialSlots / 2];
+        private long[] keys = new long[InitialSlots / 2];
+        private int shift = 64 - 13;
+
+        public int Count { get; private set; }
+
+        public static TrigramSet ForThread()
+        {
+            var set = current is { } kept && kept.slots.Length <= KeptSlots ? kept : new TrigramSet();
+            set.Clear();
+            current = set;
+            return set;
+        }
+
+        public long Key(int index) => keys[index];
+
+        public void Add(long key)
+        {
+            var stored = key + 1;
+            var mask = slots.Length - 1;
+            var slot = (int)((ulong)(key * -7046029254386353131L) >> shift);
+            while (true)
+            {
+                var found = slots[slot];
+                if (found == stored)
+                {
+                    return;
+                }
+                if (found == 0)
+                {
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = stored;
+            used[Count] = slot;
+            keys[Count++] = key;
+            if (Count * 2 >= slots.Length)
+            {
+                Grow();
+            }
+        }
+
+        private void Clear()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                slots[used[i]] = 0;
+            }
+            Count = 0;
+        }
+
+        private void Grow()
+        {
+            var count = Count;
+            var old = keys;
+            slots = new long[slots.Length * 2];
+            used = new int[slots.Length / 2];
+            keys = new long[slots.Length / 2];
+            shift--;
+            Count = 0;
+            for (var i = 0; i < count; i++)
+            {
+                Add(old[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The distinct words of a text: each word's hash is computed as it is scanned and looked up
+    /// in an open-addressing table, so only a word's first occurrence allocates (a body's few
+    /// thousand words were a large share of building a message's document through HashSet).
+    /// One table per thread, emptied for each text.
+    /// </summary>
+    private sealed class WordSet
+    {
+        private const int InitialSlots = 1 << 10;
+        private const int KeptSlots = 1 << 16;
+
+        [ThreadStatic]
+        private static WordSet? current;
+
+        // Slot holds the index of its word + 1 (0: empty); hashes beside it; used lists the filled slots.
+        private int[] slots = new int[InitialSlots];
+        private uint[] hashes = new uint[InitialSlots];
+        private int[] used = new int[InitialSlots / 2];
+        private List<string> words = [];
+
+        public static WordSet ForThread()
+        {
+            var set = current is { } kept && kept.slots.Length <= KeptSlots ? kept : new WordSet();
+            current = set;
+            return set;
+        }
+
+        public List<string> Collect(string folded)
+        {
+            words = [];
+            var start = -1;
+            var hash = 0u;
+            for (var i = 0; i <= folded.Length; i++)
+            {
+                var c = i < folded.Length ? folded[i] : ' ';
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (start < 0)
+                    {
+                        start = i;
+                        hash = 2166136261;
+                    }
+                    hash = (hash ^ c) * 16777619;
+                }
+                else if (start >= 0)
+                {
+                    if (i - start >= 3 && i - start <= 100)
+                    {
+                        Add(folded, start, i - start, hash);
+                    }
+                    start = -1;
+                }
+            }
+            for (var i = 0; i < words.Count; i++)
+            {
+                slots[used[i]] = 0;
+            }
+            return words;
+        }
+
+        private void Add(string text, int start, int length, uint hash)
+        {
+            var mask = slots.Length - 1;
+            var slot = (int)(hash & (uint)mask);
+            var word = text.AsSpan(start, length);
+            while (slots[slot] != 0)
+            {
+                if (hashes[slot] == hash && word.SequenceEqual(words[slots[slot] - 1]))
+                {
+                    return;
+                }
+                slot = (slot + 1) & mask;
+            }
+            words.Add(text.Substring(start, length));
+            slots[slot] = words.Count;
+            hashes[slot] = hash;
+            used[words.Count - 1] = slot;
+            if (words.Count * 2 >= slots.Length)
+            {
+                Grow();
+            }
+        }
+
+        private void Grow()
+        {
+            slots = new int[slots.Length * 2];
+            hashes = new uint[slots.Length];
+            used = new int[slots.Length / 2];
+            var mask = slots.Length - 1;
+            for (var i = 0; i < words.Count; i++)
+            {
+                var hash = 2166136261u;
+                foreach (var c in words[i])
+                {
+                    hash = (hash ^ c) * 16777619;
+                }
+                var slot = (int)(hash & (uint)mask);
+                while (slots[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+                hashes[slot] = hash;
+                used[i] = slot;
+            }
         }
     }
 }

@@ -54,16 +54,44 @@ internal sealed class VerifiedSubstringQuery : Query
 
     public override int GetHashCode() => HashCode.Combine(Candidates, TextField, Encoding.UTF8.GetString(needle), Boost);
 
-    /// <summary>The stored form of a folded text: its UTF-8, deflated (native zlib: several times faster to read back than Lucene's own stored-field compression).</summary>
+    // Stored forms, told apart by their first byte.
+    private const byte Raw = 0;
+    private const byte Deflated = 1;
+
+    /// <summary>Texts of fewer UTF-8 bytes are stored as they are: zlib's set-up (tables of a few hundred KiB, allocated and cleared per stream) costs more than deflating a header saves.</summary>
+    internal const int DeflateFrom = 2048;
+
+    /// <summary>
+    /// The stored form of a folded text: a marker byte, then its UTF-8, deflated (native zlib:
+    /// several times faster to read back than Lucene's own stored-field compression) when it is
+    /// <see cref="DeflateFrom"/> bytes or more.
+    /// </summary>
     public static byte[] Pack(string folded)
     {
-        var utf8 = Encoding.UTF8.GetBytes(folded);
-        using var packed = new MemoryStream(utf8.Length / 3 + 64);
-        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        var length = Encoding.UTF8.GetByteCount(folded);
+        if (length < DeflateFrom)
         {
-            deflate.Write(utf8);
+            var raw = new byte[length + 1];
+            raw[0] = Raw;
+            Encoding.UTF8.GetBytes(folded, raw.AsSpan(1));
+            return raw;
         }
-        return packed.ToArray();
+        var utf8 = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Encoding.UTF8.GetBytes(folded, utf8);
+            using var packed = new MemoryStream(length / 3 + 64);
+            packed.WriteByte(Deflated);
+            using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                deflate.Write(utf8, 0, length);
+            }
+            return packed.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     /// <summary>
@@ -167,11 +195,15 @@ internal sealed class VerifiedSubstringQuery : Query
     {
         var visitor = new TextVisitor(TextField);
         reader.Document(doc, visitor);
-        if (visitor.Text is not { } packed)
+        if (visitor.Text is not { Length: > 0 } packed)
         {
             return false;
         }
-        using var inflate = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
+        if (packed[0] == Raw)
+        {
+            return packed.AsSpan(1).IndexOf(needle) >= 0;
+        }
+        using var inflate = new DeflateStream(new MemoryStream(packed, 1, packed.Length - 1), CompressionMode.Decompress);
         var window = Math.Max(WindowBytes, needle.Length * 2);
         var buffer = ArrayPool<byte>.Shared.Rent(window);
         try
