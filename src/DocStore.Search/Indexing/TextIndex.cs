@@ -26,6 +26,7 @@ public sealed partial class TextIndex : IDisposable
     private readonly SearcherManager searchers;
     private readonly ConcurrentDictionary<long, byte> searchable = new();
     private readonly ConcurrentDictionary<long, byte> added = new();
+    private readonly ConcurrentDictionary<long, byte> adding = new();
     private readonly Lock commitLock = new();
     private long mark;
     private int uncommitted;
@@ -124,13 +125,35 @@ public sealed partial class TextIndex : IDisposable
     /// <summary>Whether the version was added (searchable or waiting for <see cref="Refresh"/>).</summary>
     public bool Contains(DocumentVersion version) => added.ContainsKey(SearchDocuments.KeyOf(version));
 
+    /// <summary>
+    /// Adds the version once. It counts as added (<see cref="Contains"/>, and made searchable by the
+    /// next <see cref="Refresh"/>) only once the writer holds it: published before, a refresh while
+    /// the document was still being inverted would reopen without it and yet mark it searchable,
+    /// and a search would then neither find it nor judge it itself (read your writes).
+    /// </summary>
     public void Add(DocumentVersion version, Document document)
     {
-        if (added.TryAdd(SearchDocuments.KeyOf(version), 0))
+        var key = SearchDocuments.KeyOf(version);
+        // Claimed first so no two threads add it; checked again under the claim, since the thread
+        // that held it may have just published it.
+        if (!adding.TryAdd(key, 0))
         {
+            return;
+        }
+        try
+        {
+            if (added.ContainsKey(key))
+            {
+                return;
+            }
             writer.AddDocument(document);
+            added[key] = 0;
             Interlocked.Increment(ref uncommitted);
             Interlocked.Increment(ref unrefreshed);
+        }
+        finally
+        {
+            adding.TryRemove(key, out _);
         }
     }
 
