@@ -37,6 +37,15 @@ public sealed class ImapOptions
     /// <summary>After this many BAD answers in one session the server says BYE.</summary>
     public int MaxBadCommands { get; set; } = 20;
 
+    /// <summary>
+    /// How long a connection that has just pipelined STOREs (issue #3) may wait for more of them
+    /// before it runs a STORE that arrived alone: the client that keeps a window of commands in
+    /// flight refills it one command per answer, so the first command of a refill would otherwise
+    /// run as a group of one. A connection that sends one command per round trip never waits;
+    /// zero turns the wait off.
+    /// </summary>
+    public TimeSpan PipelineWait { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The server's certificate for IMAPS and STARTTLS; set by the host.</summary>
     public X509Certificate2? Certificate { get; set; }
 }

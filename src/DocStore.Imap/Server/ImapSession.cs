@@ -100,7 +100,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 break;
             }
-            if (ReadAheadStores(command) is { } pipelined)
+            if (await ReadAheadStoresAsync(command, cancellationToken) is { } pipelined)
             {
                 var goOn = await StoreBatch.ExecuteAsync(this, pipelined, cancellationToken);
                 await FlushAsync(cancellationToken);
@@ -291,7 +291,9 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 try
                 {
-                    read = await Connection.Input.ReadAsync(timeout.Token);
+                    var reading = pendingRead is { } waiting ? new ValueTask<ReadResult>(waiting.WaitAsync(timeout.Token)) : Connection.Input.ReadAsync(timeout.Token);
+                    pendingRead = null;
+                    read = await reading;
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -22,13 +22,15 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Pipe toClient = new();
     private readonly Task session;
     private readonly CancellationTokenSource stop = new();
+    private readonly WatchedReader input;
 
     public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false, IMailboxStore? mailboxes = null)
     {
         Users = new MemoryUsers();
         Audit = new MemoryAudit();
         Options = options ?? new ImapOptions();
-        var connection = new ImapConnection(new DuplexPipe(toServer.Reader, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
+        input = new WatchedReader(toServer.Reader);
+        var connection = new ImapConnection(new DuplexPipe(input, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
         var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System);
         var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), new MailboxNotifier());
         var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
@@ -62,6 +64,12 @@ internal sealed class SessionHarness : IAsyncDisposable
     {
         await toServer.Writer.WriteAsync(bytes);
     }
+
+    /// <summary>
+    /// Completes the next time the server has read everything sent and waits for more input:
+    /// call it before sending, then await it to know the server has taken what was sent.
+    /// </summary>
+    public Task NextInputWaitAsync() => input.NextWaitAsync();
 
     public Task CloseInputAsync() => toServer.Writer.CompleteAsync().AsTask();
 
@@ -123,6 +131,39 @@ internal sealed class SessionHarness : IAsyncDisposable
         {
         }
         stop.Dispose();
+    }
+
+    /// <summary>The server's input, telling the test when a read has to wait for the client.</summary>
+    private sealed class WatchedReader(PipeReader inner) : PipeReader
+    {
+        private TaskCompletionSource? next;
+
+        public Task NextWaitAsync()
+        {
+            var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref next, armed);
+            return armed.Task;
+        }
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            var read = inner.ReadAsync(cancellationToken);
+            if (!read.IsCompleted)
+            {
+                Interlocked.Exchange(ref next, null)?.TrySetResult();
+            }
+            return read;
+        }
+
+        public override bool TryRead(out ReadResult result) => inner.TryRead(out result);
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
