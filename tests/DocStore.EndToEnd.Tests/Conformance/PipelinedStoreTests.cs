@@ -18,7 +18,7 @@ public sealed class PipelinedStoreTests : IClassFixture<FreshServer>
     public PipelinedStoreTests(FreshServer fixture) => this.fixture = fixture;
 
     [Fact]
-    public async Task A_window_refilled_one_command_per_answer_gets_every_answer_in_order_and_shares_transactions()
+    public async Task A_window_refilled_one_command_per_answer_gets_every_answer_in_order_and_every_command_audited_in_shared_transactions()
     {
         await using var imap = await ImapSession.SignInAsync(fixture);
         var box = await imap.NewMailboxAsync();
@@ -52,7 +52,9 @@ public sealed class PipelinedStoreTests : IClassFixture<FreshServer>
         Assert.Equal(expected, lines);
         Assert.Equal("* SEARCH " + string.Join(' ', Enumerable.Range(1, Count)), Assert.Single(flagged));
 
-        // One audit row per transaction, counting the commands it carried: all of them, in fewer rows.
+        // One audit row per transaction, counting the commands it carried: all of them, the first
+        // window (one write) in one row. How the refills group depends on when they arrive; that
+        // they do is shown without a clock in DocStore.Imap.Tests' PipelinedStoreTests.
         using var admin = ConsoleApiClient.WithBasic(fixture.Server.HttpPort, "admin", fixture.AdminPassword);
         var rows = (await admin.GetAsync("api/audit?action=flags&limit=100")).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("details"))
@@ -60,6 +62,7 @@ public sealed class PipelinedStoreTests : IClassFixture<FreshServer>
             .Select(d => d.TryGetProperty("commands", out var c) ? int.Parse(c.GetString()!, CultureInfo.InvariantCulture) : 1)
             .ToList();
         Assert.Equal(Count, rows.Sum());
-        Assert.True(rows.Count <= Count / 2, $"{rows.Count} transactions for {Count} pipelined STOREs: {string.Join(',', rows)}");
+        Assert.Contains(Window, rows);
+        Assert.True(rows.Count <= Count - Window + 1, $"{rows.Count} transactions for {Count} pipelined STOREs: {string.Join(',', rows)}");
     }
 }
