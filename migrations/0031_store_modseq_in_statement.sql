@@ -105,7 +105,8 @@ CREATE TRIGGER collection_counters_only_grow BEFORE UPDATE ON collection
     EXECUTE FUNCTION collection_counters_only_grow();
 
 -- store_own_flags as in 0029, with the collection's new highestmodseq taken in the statement
--- (bumped) and written into the rewritten entries; "where the mailbox stood after" is that value.
+-- (bumped) and written into the rewritten entries; "where the mailbox stood after" is that value;
+-- and the owner checked in the statement that locks the entries instead of one of its own.
 CREATE OR REPLACE FUNCTION store_own_flags(
     p_collection bigint, p_owner bigint, p_uids bigint[], p_add boolean,
     p_seen boolean, p_answered boolean, p_flagged boolean, p_deleted boolean, p_draft boolean, p_commands integer,
@@ -119,9 +120,25 @@ SET enable_seqscan = off
 AS $$
 DECLARE
     v_details jsonb;
+    v_general boolean := coalesce(cardinality(p_uids), 0) > 64;
 BEGIN
-    IF cardinality(p_uids) > 64
-       OR (SELECT c.owner_id FROM collection c WHERE c.id = p_collection) IS DISTINCT FROM p_owner THEN
+    -- The entries are locked in UID order (as 0029), and the owner is checked in the same statement
+    -- (one statement less per STORE): a mailbox of someone else's locks nothing here. Only when
+    -- nothing was locked is the owner read on its own, to tell the two cases apart; the owner's
+    -- STORE of UIDs the mailbox does not have answers nothing and records nothing, as before.
+    IF NOT v_general THEN
+        PERFORM 1 FROM entry e
+         WHERE e.collection_id = p_collection AND e.uid = ANY(p_uids)
+           AND EXISTS (SELECT 1 FROM collection c WHERE c.id = p_collection AND c.owner_id = p_owner)
+         ORDER BY e.uid FOR UPDATE;
+        IF NOT FOUND THEN
+            IF (SELECT c.owner_id FROM collection c WHERE c.id = p_collection) IS NOT DISTINCT FROM p_owner THEN
+                RETURN;
+            END IF;
+            v_general := true;
+        END IF;
+    END IF;
+    IF v_general THEN
         RETURN QUERY SELECT * FROM store_flags(p_collection, p_owner, p_uids, CASE WHEN p_add THEN 'add' ELSE 'remove' END,
             p_seen, p_answered, p_flagged, p_deleted, p_draft, '{}', p_uids, array_fill(1, ARRAY[cardinality(p_uids)]),
             p_actor, p_actor_name, p_address, p_client, p_flags_text, p_no_flush);
@@ -134,10 +151,6 @@ BEGIN
     IF p_commands > 1 THEN
         v_details := v_details || jsonb_build_object('commands', p_commands::text);
     END IF;
-
-    PERFORM 1 FROM entry e
-     WHERE e.collection_id = p_collection AND e.uid = ANY(p_uids)
-     ORDER BY e.uid FOR UPDATE;
 
     IF NOT p_seen THEN
         RETURN QUERY

@@ -74,6 +74,25 @@ public sealed class StoreModSeqTests(MigratedDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_store_of_only_missing_uids_in_ones_own_mailbox_answers_and_records_nothing()
+    {
+        // 0031 checks the owner in the statement that locks the entries; when it locks none, the
+        // owner is read on its own so that the user's own mailbox is not handed to store_flags.
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Missing");
+        await AppendAsync(store, user, mailbox, Message());
+        var before = (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq;
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var audited = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM audit WHERE collection_id = @id", new { id = mailbox.Id });
+
+        var stored = await store.StoreFlagsAsync(user, mailbox.Id, new uint[] { 500, 501 }, new FlagChange(FlagOperation.Add, [@"\Seen"]), ActorFor(user), None);
+
+        Assert.Empty(stored);
+        Assert.Equal(before, (await store.CountAsync(user, mailbox.Id, None)).HighestModSeq);
+        Assert.Equal(audited, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM audit WHERE collection_id = @id", new { id = mailbox.Id }));
+    }
+
+    [Fact]
     public async Task Every_other_update_of_an_entry_still_gets_its_modseq_from_the_trigger()
     {
         var user = await NewUserAsync(database.DataSource);
