@@ -8,8 +8,8 @@
 -- Now store_own_flags (0029) raises the collection's highestmodseq itself, in the statement that
 -- rewrites the entries (a CTE that runs only when some entry changes), and sets each rewritten
 -- entry's modseq to it; the row trigger runs only for an UPDATE that leaves modseq as it was (or
--- tries to move an entry), so every other writer of entry (store_flags, EXPUNGE's neighbours,
--- REPLACE, restore) still gets its modseq from the trigger as before. The rule for a writer
+-- tries to move an entry), so every other writer of entry (store_flags, the retagging in
+-- DocumentStore.Governance) still gets its modseq from the trigger as before. The rule for a writer
 -- that sets modseq itself: the value comes from raising the collection's highestmodseq in the
 -- same statement, so the collection row is locked until commit exactly as the trigger locked it,
 -- and the value is above every modseq the mailbox has handed out. The entries are still locked in
@@ -18,7 +18,7 @@
 -- The statement trigger only has something to forget when an earlier UPDATE of this transaction
 -- reserved a modseq through the row trigger: its WHEN condition (compared without calling
 -- PL/pgSQL) skips it otherwise, which is every single-statement transaction.
-DROP TRIGGER entry_assign_uid_and_modseq ON entry;
+DROP TRIGGER IF EXISTS entry_assign_uid_and_modseq ON entry;
 CREATE TRIGGER entry_assign_uid_and_modseq BEFORE INSERT ON entry
     FOR EACH ROW EXECUTE FUNCTION entry_assign_uid_and_modseq();
 CREATE TRIGGER entry_assign_modseq BEFORE UPDATE ON entry
@@ -26,7 +26,7 @@ CREATE TRIGGER entry_assign_modseq BEFORE UPDATE ON entry
     WHEN (NEW.modseq = OLD.modseq OR NEW.collection_id <> OLD.collection_id OR NEW.uid <> OLD.uid)
     EXECUTE FUNCTION entry_assign_uid_and_modseq();
 
-DROP TRIGGER entry_modseq_statement ON entry;
+DROP TRIGGER IF EXISTS entry_modseq_statement ON entry;
 CREATE TRIGGER entry_modseq_statement BEFORE UPDATE ON entry
     FOR EACH STATEMENT
     WHEN (current_setting('docstore.entry_modseq', true) <> '')
@@ -42,12 +42,12 @@ CREATE TRIGGER entry_modseq_statement BEFORE UPDATE ON entry
 -- bound (UIDs are 32-bit) is left to compare, in its WHEN condition. No BEFORE trigger on
 -- collection changes these columns, so checking before the row is written checks what is written.
 ALTER TABLE collection
-    DROP CONSTRAINT collection_name_check,
-    DROP CONSTRAINT collection_special_use_check,
-    DROP CONSTRAINT collection_uidvalidity_check,
-    DROP CONSTRAINT collection_uidnext_check,
-    DROP CONSTRAINT collection_highestmodseq_check,
-    DROP CONSTRAINT collection_quota_bytes_check;
+    DROP CONSTRAINT IF EXISTS collection_name_check,
+    DROP CONSTRAINT IF EXISTS collection_special_use_check,
+    DROP CONSTRAINT IF EXISTS collection_uidvalidity_check,
+    DROP CONSTRAINT IF EXISTS collection_uidnext_check,
+    DROP CONSTRAINT IF EXISTS collection_highestmodseq_check,
+    DROP CONSTRAINT IF EXISTS collection_quota_bytes_check;
 
 CREATE FUNCTION collection_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -97,7 +97,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-DROP TRIGGER collection_counters_only_grow ON collection;
+DROP TRIGGER IF EXISTS collection_counters_only_grow ON collection;
 CREATE TRIGGER collection_counters_only_grow BEFORE UPDATE ON collection
     FOR EACH ROW
     WHEN (NEW.uidnext < OLD.uidnext OR NEW.highestmodseq < OLD.highestmodseq OR NEW.uidvalidity <> OLD.uidvalidity
