@@ -16,7 +16,7 @@ namespace DocStore.Benchmarks;
 /// it started are paid for. Process CPU (user + system, every thread) per message and messages
 /// per second of wall time, per round. The messages are made before the clock starts.
 /// <code>
-/// dotnet run -c Release --project bench/DocStore.Benchmarks -- index-cpu [--corpus search|append] [--messages 6000] [--rounds 3] [--dir /tmp/x]
+/// dotnet run -c Release --project bench/DocStore.Benchmarks -- index-cpu [--corpus search|append] [--messages 6000] [--rounds 3] [--dir /tmp/x] [--split]
 /// </code>
 /// <c>search</c> is the search benchmark's corpus (20 % real PDF or Office attachments);
 /// <c>append</c> the IMAP load generator's (a fifth with a random-byte "PDF", HTML alternatives).
@@ -38,6 +38,11 @@ internal static class IndexCpu
         var rounds = int.Parse(Option("rounds", "3"), CultureInfo.InvariantCulture);
         var dir = Option("dir", Path.Combine(Path.GetTempPath(), "index-cpu-" + Environment.ProcessId));
         var extractOnly = args.Contains("--extract-only");
+        // --split: one thread, the wall time of each step apart: extraction and the Lucene
+        // document (any core) against IndexWriter.AddDocument (the live index's one thread state:
+        // no other core can share it) and the commits and refreshes.
+        var split = args.Contains("--split");
+        var (extracting, building, writing, flushing) = (new Stopwatch(), new Stopwatch(), new Stopwatch(), new Stopwatch());
         var threads = int.Parse(Option("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         var messages = corpus switch
@@ -72,12 +77,33 @@ internal static class IndexCpu
                     for (var start = 0; start < messages.Length; start += Step)
                     {
                         var end = Math.Min(messages.Length, start + Step);
-                        Parallel.For(start, end, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                            i => VersionIndexing.Add(index, new DocumentVersion(i + 1, 1), messages[i], NullLogger.Instance));
+                        if (split)
+                        {
+                            for (var i = start; i < end; i++)
+                            {
+                                var version = new DocumentVersion(i + 1, 1);
+                                extracting.Start();
+                                var text = MessageTextExtractor.Extract(messages[i]);
+                                extracting.Stop();
+                                building.Start();
+                                var document = SearchDocuments.Build(version, text);
+                                building.Stop();
+                                writing.Start();
+                                index.Add(version, document);
+                                writing.Stop();
+                            }
+                        }
+                        else
+                        {
+                            Parallel.For(start, end, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                                i => VersionIndexing.Add(index, new DocumentVersion(i + 1, 1), messages[i], NullLogger.Instance));
+                        }
                         if (index.Unrefreshed >= RefreshEvery || end == messages.Length)
                         {
+                            flushing.Start();
                             index.Commit(end);
                             index.Refresh();
+                            flushing.Stop();
                         }
                     }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  open index before the writer closes: {index.SizeInBytes() / 1024.0 / 1024.0:F1} MiB"));
@@ -85,6 +111,16 @@ internal static class IndexCpu
                 size = new DirectoryInfo(dir).GetFiles().Sum(f => f.Length);
             }
             clock.Stop();
+            if (split)
+            {
+                double PerMessage(Stopwatch watch) => watch.Elapsed.TotalMilliseconds * 1000 / messages.Length;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  wall µs/msg: extract {PerMessage(extracting):F0}, build {PerMessage(building):F0}, AddDocument {PerMessage(writing):F0}, commit+refresh {PerMessage(flushing):F0}"));
+                foreach (var watch in new[] { extracting, building, writing, flushing })
+                {
+                    watch.Reset();
+                }
+            }
             process.Refresh();
             var spent = process.TotalProcessorTime - cpu;
             var files = extractOnly ? 0 : Directory.GetFiles(dir).Length;

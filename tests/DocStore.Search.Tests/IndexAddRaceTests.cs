@@ -83,8 +83,8 @@ public sealed class IndexAddRaceTests
         }
     }
 
-    /// <summary>One token, given only once the test lets it go.</summary>
-    private sealed class HeldTokens : TokenStream
+    /// <summary>One token, given only once the test lets it go (also <see cref="IndexingParallelTests"/>).</summary>
+    internal sealed class HeldTokens : TokenStream
     {
         private readonly SemaphoreSlim inside;
         private readonly ManualResetEventSlim release;

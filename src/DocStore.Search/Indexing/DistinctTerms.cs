@@ -7,8 +7,8 @@ namespace DocStore.Search.Indexing;
 /// <summary>
 /// The distinct trigram keys of one value, in the order first seen: open addressing over a
 /// power-of-two table (every code point of a body is one lookup, and HashSet's were the
-/// largest single cost of indexing a message). One per thread, emptied for each value: Lucene
-/// consumes a field's stream to its end before it resets the next field's.
+/// largest single cost of indexing a message). One per thread, emptied for each value, whose keys
+/// are copied out (<see cref="ToArray"/>) before the next.
 /// </summary>
 internal sealed class TrigramSet
 {
@@ -35,7 +35,8 @@ internal sealed class TrigramSet
         return set;
     }
 
-    public long Key(int index) => keys[index];
+    /// <summary>The keys in the order first seen, copied out (the table is the thread's, emptied for its next value).</summary>
+    public long[] ToArray() => keys.AsSpan(0, Count).ToArray();
 
     public void Add(long key)
     {

@@ -41,7 +41,7 @@ public sealed partial class TextIndex : IDisposable
     // The codec's name must resolve before any segment of this index is read.
     static TextIndex() => StoredAsIsCodec.Register();
 
-    private TextIndex(LuceneDirectory directory, bool rebuild)
+    private TextIndex(LuceneDirectory directory, bool rebuild, int threadStates = 1)
     {
         this.directory = directory;
         var existing = !rebuild && DirectoryReader.IndexExists(directory) ? ReadCommitData(directory) : null;
@@ -50,14 +50,16 @@ public sealed partial class TextIndex : IDisposable
         // (a second copy, and checksum, of every flushed and most merged bytes); one indexing
         // thread state, so a refresh flushes one segment rather than one per core (fewer, larger
         // segments: less flushing and merging per mail; extraction stays parallel); stored
-        // fields as they come (StoredAsIsCodec).
+        // fields as they come (StoredAsIsCodec). Issue #4: a rebuild (nobody searches it until
+        // it is done, so the segments per flush do not matter) takes one thread state per core,
+        // so that every core inverts instead of queueing for the one.
         var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer())
         {
             OpenMode = reusable ? OpenMode.APPEND : OpenMode.CREATE,
             RAMBufferSizeMB = 64,
             UseCompoundFile = false,
             MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
-            MaxThreadStates = 1,
+            MaxThreadStates = threadStates,
             Codec = new StoredAsIsCodec(),
         };
         writer = new IndexWriter(directory, config);
@@ -86,7 +88,7 @@ public sealed partial class TextIndex : IDisposable
     public static TextIndex Open(string path, bool rebuild = false)
     {
         System.IO.Directory.CreateDirectory(path);
-        var index = new TextIndex(Lucene.Net.Store.FSDirectory.Open(path), rebuild);
+        var index = new TextIndex(Lucene.Net.Store.FSDirectory.Open(path), rebuild, rebuild ? RebuildThreadStates : 1);
         if (index.created)
         {
             // An empty index with mark 0 on disk at once: `docstore check` and /health then see an
@@ -95,6 +97,12 @@ public sealed partial class TextIndex : IDisposable
         }
         return index;
     }
+
+    /// <summary>Indexing thread states of an index opened to be rebuilt: one per core.</summary>
+    internal static int RebuildThreadStates => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Indexing thread states of the writer (<see cref="RebuildThreadStates"/> when opened to be rebuilt, else 1).</summary>
+    internal int ThreadStates => writer.Config.MaxThreadStates;
 
     public static TextIndex InMemory() => new(new Lucene.Net.Store.RAMDirectory(), rebuild: true);
 

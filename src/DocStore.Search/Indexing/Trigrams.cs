@@ -271,32 +271,35 @@ internal static class Trigrams
     /// The distinct trigrams of one folded value (padded like <see cref="Stream"/>), each once:
     /// a body of 50,000 code points holds a few thousand distinct trigrams, so Lucene inverts
     /// those instead of 50,000 positions. Each trigram is three 21-bit code points in a long.
+    /// They are gathered when the stream is made, not when Lucene resets it: with one indexing
+    /// thread state (<see cref="TextIndex"/>) the writer inverts one document at a time, and
+    /// gathering on the adding thread, before it queues for the writer, keeps that walk over
+    /// every code point of the body out of the part no other core can share (issue #4).
     /// </summary>
     public sealed class DistinctStream : TokenStream
     {
         private const int PadPoint = 0x10FFFF;
-        private readonly string folded;
         private readonly ICharTermAttribute term;
-        private TrigramSet? distinct;
+        private readonly long[] distinct;
         private int next;
 
         public DistinctStream(string folded)
         {
-            this.folded = folded;
+            distinct = Gather(folded);
             term = AddAttribute<ICharTermAttribute>();
         }
 
-        /// <summary>How many distinct trigrams the value has (after <see cref="Reset"/>).</summary>
-        public int Count { get; private set; }
+        /// <summary>How many distinct trigrams the value has.</summary>
+        public int Count => distinct.Length;
 
         public override bool IncrementToken()
         {
             ClearAttributes();
-            if (distinct is null || next >= Count)
+            if (next >= distinct.Length)
             {
                 return false;
             }
-            var key = distinct.Key(next++);
+            var key = distinct[next++];
             var buffer = term.ResizeBuffer(6);
             var length = 0;
             for (var shift = 42; shift >= 0; shift -= 21)
@@ -319,6 +322,12 @@ internal static class Trigrams
         public override void Reset()
         {
             base.Reset();
+            next = 0;
+        }
+
+        // The value's distinct trigram keys in the order first seen, through the thread's table.
+        private static long[] Gather(string folded)
+        {
             var set = TrigramSet.ForThread();
             // A sliding window of the last three code points; a lone surrogate counts as one.
             long window = 0;
@@ -346,9 +355,7 @@ internal static class Trigrams
                     set.Add(window);
                 }
             }
-            Count = set.Count;
-            distinct = set;
-            next = 0;
+            return set.ToArray();
         }
     }
 }
