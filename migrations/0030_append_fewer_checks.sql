@@ -28,9 +28,9 @@
 --    taken in the statement that checks the right to file, and the search for an older revision
 --    of the mail (a join over entries, documents and versions) runs only when some document has
 --    the mail's Message-ID, which the candidate read already answers in its statement.
--- 3. The two checks deferred to the commit (document -> current version, the version's header
---    block) are run by file_mail before it locks the collection row (SET CONSTRAINTS ...
---    IMMEDIATE, then DEFERRED again), so the row is held for less time. Same checks, same rows.
+-- 3. The check deferred to the commit that a document has its current version is run by
+--    file_mail before it locks the collection row (SET CONSTRAINTS ... IMMEDIATE, then DEFERRED
+--    again), so the row is held for less time. Same check, same rows.
 ALTER TABLE entry DROP CONSTRAINT entry_collection_id_fkey;
 ALTER TABLE entry DROP CONSTRAINT entry_document_id_version_number_fkey;
 
@@ -314,13 +314,14 @@ BEGIN
         INSERT INTO document_tag (document_id, tag) SELECT v_document, unnest(p_tags) ON CONFLICT DO NOTHING;
     END IF;
 
-    -- 0030: the checks deferred to the commit (the document's current version, the version's
-    -- header block) run here, before the collection's row is locked, instead of at the commit
-    -- while every other APPEND into this mailbox waits for the row. Back to DEFERRED at once:
-    -- anything written after this (nothing in file_mail; a caller's later statements) is checked
-    -- at the commit as before.
-    SET CONSTRAINTS document_current_version_fk, version_header_at_commit IMMEDIATE;
-    SET CONSTRAINTS document_current_version_fk, version_header_at_commit DEFERRED;
+    -- 0030: the check deferred to the commit that every document has its current version runs
+    -- here, when file_mail has written both rows, before the collection's row is locked, instead
+    -- of at the commit while every other APPEND into this mailbox waits for the row. Back to
+    -- DEFERRED at once: what a caller writes afterwards is checked at the commit as before. The
+    -- version's header block (version_header_at_commit) stays at the commit: a mail streamed in
+    -- chunks after this call has no bytes to cut it from yet.
+    SET CONSTRAINTS document_current_version_fk IMMEDIATE;
+    SET CONSTRAINTS document_current_version_fk DEFERRED;
 
     -- v_uid is still NULL for a new or found document, and for a new version whose entry here
     -- was expunged (or its mailbox deleted) since it was found: the version gets an entry here.
