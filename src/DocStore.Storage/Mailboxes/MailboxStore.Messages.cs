@@ -30,7 +30,7 @@ public sealed partial class MailboxStore
     // RFC 4314 §4: APPEND and COPY need "i" on the target.
     private const string SelectOwnedUidValidity = "SELECT uidvalidity FROM collection WHERE id = @collection AND strpos(collection_rights(@collection, @owner), 'i') > 0";
 
-    // Migrations 0012, 0014, 0022 and 0028: the whole filing of one mail, its answer one row.
+    // Migrations 0012, 0014, 0022, 0028 and 0030: the whole filing of one mail, its answer one row.
     private const string FileMail = """
         SELECT o_uidvalidity, o_uid, o_document, o_outcome, o_unstored
           FROM file_mail($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)

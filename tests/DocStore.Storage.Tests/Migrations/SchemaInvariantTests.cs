@@ -149,10 +149,10 @@ public sealed class SchemaInvariantTests : IClassFixture<MigratedDatabase>
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
     }
 
-    private static Task<long> NewCollectionAsync(NpgsqlConnection connection) =>
+    internal static Task<long> NewCollectionAsync(NpgsqlConnection connection) =>
         connection.ExecuteScalarAsync<long>("INSERT INTO collection (name) VALUES (@name) RETURNING id", new { name = "c-" + Guid.NewGuid().ToString("N") });
 
-    private static async Task<long> NewDocumentAsync(NpgsqlConnection connection)
+    internal static async Task<long> NewDocumentAsync(NpgsqlConnection connection)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         var hash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray());
