@@ -100,11 +100,23 @@ internal sealed class ClusterFiles
     /// Writes the settings that make trust authentication safe and includes them from
     /// postgresql.conf, which otherwise stays the cluster's own. Returns the files written.
     /// </summary>
-    public IReadOnlyList<string> WriteSettings(string socketDirectory)
+    /// <remarks>
+    /// With <paramref name="prewarm"/> (the installation has pg_prewarm) the server also loads
+    /// pg_prewarm, whose autoprewarm worker records which blocks the buffer cache holds (at
+    /// shutdown and every 5 minutes) and reads them back in the background after a start, so the
+    /// first client sync after a restart finds the mailboxes' rows in memory instead of waiting on
+    /// the disk for each (issue #3, cold first sync). Not when postgresql.conf names its own
+    /// shared_preload_libraries: the operator's list is theirs, and this file would replace it.
+    /// </remarks>
+    public IReadOnlyList<string> WriteSettings(string socketDirectory, bool prewarm)
     {
         var settings = Path.Combine(DataDirectory, SettingsFile);
+        var configuration = Path.Combine(DataDirectory, "postgresql.conf");
         // unix_socket_directories is a comma-separated list whose elements may be double-quoted.
         var socketList = "\"" + socketDirectory.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var preload = prewarm && !SetsPreloadLibraries(configuration)
+            ? "# Reloads the buffer cache a restart emptied (autoprewarm).\nshared_preload_libraries = 'pg_prewarm'\n"
+            : "";
         File.WriteAllText(settings, $"""
             # Written by DocStore at every start of its embedded cluster: edits here are lost.
             # Trust authentication is safe only because the sole way in is this owner-only socket.
@@ -112,11 +124,10 @@ internal sealed class ClusterFiles
             port = {Port}
             unix_socket_directories = {Quote(socketList)}
             unix_socket_permissions = 0700
-
+            {preload}
             """);
         SetMode(settings, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var configuration = Path.Combine(DataDirectory, "postgresql.conf");
         var include = $"include_if_exists = {Quote(SettingsFile)}";
         if (!File.ReadLines(configuration).Any(line => string.Equals(line.Trim(), include, StringComparison.Ordinal)))
         {
@@ -124,6 +135,13 @@ internal sealed class ClusterFiles
         }
         return [settings];
     }
+
+    // An uncommented "shared_preload_libraries = ..." line of the cluster's own postgresql.conf.
+    private static bool SetsPreloadLibraries(string configuration) =>
+        File.Exists(configuration) && File.ReadLines(configuration)
+            .Select(line => line.TrimStart())
+            .Any(line => line.StartsWith("shared_preload_libraries", StringComparison.OrdinalIgnoreCase)
+                && line["shared_preload_libraries".Length..].TrimStart().StartsWith('='));
 
     public void RotateLog()
     {

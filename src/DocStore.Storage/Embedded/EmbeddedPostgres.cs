@@ -272,7 +272,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         private async Task<EmbeddedPostgres?> TryStartAsync(CancellationToken cancellationToken)
         {
             var socketDirectory = files.CreateSocketDirectory(logger);
-            await account.TakeOwnershipAsync([.. files.WriteSettings(socketDirectory), socketDirectory], cancellationToken);
+            await account.TakeOwnershipAsync([.. files.WriteSettings(socketDirectory, binaries.HasModule("pg_prewarm")), socketDirectory], cancellationToken);
             files.RotateLog();
             var logStart = files.LogLength();
             var seconds = Math.Max(1, (int)Math.Ceiling((startTimeout - elapsed.Elapsed).TotalSeconds)).ToString(CultureInfo.InvariantCulture);

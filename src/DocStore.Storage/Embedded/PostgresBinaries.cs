@@ -63,6 +63,23 @@ internal sealed partial record PostgresBinaries(string Directory)
             $"Install PostgreSQL {clusterVersion}'s server (apt-get install postgresql-{clusterVersion}), set BinDirectory to it, or upgrade the cluster with pg_upgrade.");
     }
 
+    /// <summary>
+    /// Whether the installation holds the server module <paramref name="name"/> (a contrib library
+    /// such as pg_prewarm) in its library folder beside bin: Debian's and PGDG's packages and a
+    /// source build put them in lib or lib/postgresql. A module named in shared_preload_libraries
+    /// but missing stops the server from starting, so a setting asks this first.
+    /// </summary>
+    public bool HasModule(string name)
+    {
+        var home = Path.GetDirectoryName(Directory.TrimEnd(Path.DirectorySeparatorChar));
+        if (home is null)
+        {
+            return false;
+        }
+        string[] folders = [Path.Combine(home, "lib"), Path.Combine(home, "lib", "postgresql")];
+        return folders.Any(f => File.Exists(Path.Combine(f, name + ".so")) || File.Exists(Path.Combine(f, name + ".dylib")));
+    }
+
     /// <summary>"15" for 15.x; "9.6" for 9.6.x, as PG_VERSION spells majors before 10.</summary>
     public async Task<string?> MajorVersionAsync(CancellationToken cancellationToken)
     {
