@@ -97,6 +97,7 @@ internal static class ServeCommand
             var imapAddress = IPAddress.Parse(imapOptions.BindAddress);
             var httpAddress = IPAddress.Parse(configuration["Http:BindAddress"] ?? "127.0.0.1");
             var httpPort = configuration.GetValue("Http:Port", 8080);
+            ConfigureTransport(builder.WebHost, configuration);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(httpAddress, httpPort);
@@ -244,6 +245,19 @@ internal static class ServeCommand
             logger.LogWarning(ex, "The filing warm-up of a new database connection failed; its first APPEND plans the filing instead");
         }
     }
+
+    /// <summary>
+    /// Issue #3, STORE: a one-line command answered after one PostgreSQL round trip spent most of
+    /// its server CPU handing itself between threads (perf: futex waits and wakes, thread wake-ups):
+    /// the socket's completion, Kestrel's receive queue, the session's read continuation and
+    /// Kestrel's send loop were each a thread-pool hop. Inline scheduling runs the session's read
+    /// and the send on the thread the socket completion already runs on. That is a thread-pool
+    /// thread, not the epoll thread, as long as DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is
+    /// not set, so a slow command holds up only its own connection. <c>Imap:InlineScheduling=false</c>
+    /// brings back the hops.
+    /// </summary>
+    internal static void ConfigureTransport(IWebHostBuilder webHost, IConfiguration configuration) =>
+        webHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = configuration.GetValue("Imap:InlineScheduling", true));
 
     private static void ConfigureServices(IServiceCollection services, DocStoreDatabase database, ImapOptions imapOptions, FlagDurability flagDurability)
     {

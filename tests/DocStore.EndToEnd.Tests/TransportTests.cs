@@ -1,0 +1,34 @@
+using DocStore.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace DocStore.EndToEnd.Tests;
+
+/// <summary>
+/// The socket transport the server is built with (issue #3, STORE): sessions run inline on the
+/// socket's completion thread unless the operator turns it off. The IMAP and conformance tests
+/// run their sessions over it.
+/// </summary>
+public sealed class TransportTests
+{
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void Sessions_are_scheduled_inline_unless_configured_off(string? setting, bool inline)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        if (setting is not null)
+        {
+            builder.Configuration["Imap:InlineScheduling"] = setting;
+        }
+
+        ServeCommand.ConfigureTransport(builder.WebHost, builder.Configuration);
+        using var app = builder.Build();
+
+        Assert.Equal(inline, app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+    }
+}
