@@ -33,6 +33,10 @@ internal static class ReportWriter
         new("Idle connections not notified within 30 s", "idle.not_notified", "", Target: null),
         new("Idle connections the server closed", "idle.lost", "", Target: null),
         new("Time to open the idle connections (s)", "idle.connect_s", "", Target: null),
+        new("Server memory (PSS) with 100 idle connections (MB)", "idle100.pss_mb", "", Target: null),
+        new("IDLE notification delay p50, 100 connections (ms)", "idle100.notify_p50_ms", "", Target: null),
+        new("Server memory (PSS) with 500 idle connections (MB)", "idle500.pss_mb", "", Target: null),
+        new("IDLE notification delay p50, 500 connections (ms)", "idle500.notify_p50_ms", "", Target: null),
     ];
 
     public static void Write(Arguments arguments)

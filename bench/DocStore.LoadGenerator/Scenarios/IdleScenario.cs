@@ -8,6 +8,8 @@ namespace DocStore.LoadGenerator.Scenarios;
 /// C connections each sign in, SELECT INBOX and IDLE. Then: the server's memory (PSS, see
 /// <see cref="ProcessMemory"/>), and R times: one APPEND to INBOX from another connection and,
 /// per idling connection, the delay from sending that APPEND to reading its <c>* n EXISTS</c>.
+/// <c>--metric-prefix</c> (default <c>idle</c>) names the figures, so runs with other connection
+/// counts (the script's 100 and 500) are reported apart.
 /// </summary>
 internal static class IdleScenario
 {
@@ -19,6 +21,7 @@ internal static class IdleScenario
         var connections = arguments.GetInt("connections", 1000);
         var rounds = arguments.GetInt("rounds", 3);
         var pids = arguments.GetAll("memory-pid").Select(int.Parse).ToList();
+        var prefix = arguments.Get("metric-prefix", "idle");
         var server = context.Server;
 
         await using var appender = await ImapClient.OpenAsync(server, $"{server.Label} appender", cancellationToken);
@@ -29,7 +32,7 @@ internal static class IdleScenario
             await first.SelectAsync("INBOX", cancellationToken);
         }
         var (baseline, baselineProcesses) = await MeasureMemoryAsync(pids, cancellationToken);
-        context.Record("idle.pss_baseline_mb", baseline, $"{baselineProcesses} processes, before the idle connections");
+        context.Record($"{prefix}.pss_baseline_mb", baseline, $"{baselineProcesses} processes, before the idle connections");
 
         var clients = new ImapClient?[connections];
         var exists = new long[connections];
@@ -59,7 +62,7 @@ internal static class IdleScenario
                 }));
             }
 
-            context.Record("idle.connect_s", clock.Elapsed.TotalSeconds, $"{connections} x (connect, LOGIN, SELECT INBOX, IDLE), {ParallelSignIns} at a time");
+            context.Record($"{prefix}.connect_s", clock.Elapsed.TotalSeconds, $"{connections} x (connect, LOGIN, SELECT INBOX, IDLE), {ParallelSignIns} at a time");
             for (var i = 0; i < connections; i++)
             {
                 watchers.Add(WatchAsync(clients[i]!, i, exists[i], tracker, stop.Token));
@@ -67,7 +70,7 @@ internal static class IdleScenario
 
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             var (megabytes, processes) = await MeasureMemoryAsync(pids, cancellationToken);
-            context.Record("idle.pss_mb", megabytes, $"{processes} processes, {connections} connections in IDLE");
+            context.Record($"{prefix}.pss_mb", megabytes, $"{processes} processes, {connections} connections in IDLE");
 
             // Other messages in every run: DocStore files the same mail into the same mailbox once, so
             // a second run on the same data would append nothing new and notify nobody.
@@ -83,18 +86,18 @@ internal static class IdleScenario
                 if (pids.Count > 0)
                 {
                     // The server's own CPU for the APPEND and the fan-out: comparable on a busy machine.
-                    context.Record("idle.server_cpu_ms", ProcessMemory.CpuMilliseconds(pids) - cpuBefore, $"server processes, APPEND to the last EXISTS, round {round}");
+                    context.Record($"{prefix}.server_cpu_ms", ProcessMemory.CpuMilliseconds(pids) - cpuBefore, $"server processes, APPEND to the last EXISTS, round {round}");
                 }
                 var delays = tracker.DelaysMilliseconds(round, sent);
                 var detail = $"{delays.Count}/{connections} notified, APPEND took {appended.TotalMilliseconds:0.0} ms, round {round}";
                 if (delays.Count > 0)
                 {
                     // No delay to report when nobody was notified (not_notified says so; NaN is not JSON).
-                    context.Record("idle.notify_p50_ms", Statistics.Percentile(delays, 50), detail);
-                    context.Record("idle.notify_p95_ms", Statistics.Percentile(delays, 95), detail);
-                    context.Record("idle.notify_max_ms", Statistics.Percentile(delays, 100), detail);
+                    context.Record($"{prefix}.notify_p50_ms", Statistics.Percentile(delays, 50), detail);
+                    context.Record($"{prefix}.notify_p95_ms", Statistics.Percentile(delays, 95), detail);
+                    context.Record($"{prefix}.notify_max_ms", Statistics.Percentile(delays, 100), detail);
                 }
-                context.Record("idle.not_notified", connections - delays.Count, detail);
+                context.Record($"{prefix}.not_notified", connections - delays.Count, detail);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
@@ -108,7 +111,7 @@ internal static class IdleScenario
             }
         }
 
-        context.Record("idle.lost", tracker.Lost.Count, tracker.Lost.FirstOrDefault() ?? "no connection lost");
+        context.Record($"{prefix}.lost", tracker.Lost.Count, tracker.Lost.FirstOrDefault() ?? "no connection lost");
     }
 
     private static async Task<(double Megabytes, int Processes)> MeasureMemoryAsync(IReadOnlyList<int> pids, CancellationToken cancellationToken)
