@@ -217,9 +217,10 @@ done
 wait_for_index
 
 say "2. first sync, cold (after a restart of both servers and a dropped page cache) and warm"
-# Both servers restart and the page cache is dropped before each server's cold sync: when both
-# synced after one drop, the second one read what the first had left in the cache (session 11:
-# sdbox's "cold" sync ran at 10,000 msg/s when it went first and at 170,000 when it went second).
+# Both servers restart and the page cache is dropped before each server's cold sync, so neither
+# syncs from what the other left in the cache. (Session 11's sdbox "cold" syncs ran at 10,000 msg/s
+# when sdbox went first and at 170,000 when it went second; a smoke run with this order still saw
+# that pattern, so it is not the page cache, and stays unexplained.)
 for repetition in $(seq "$REPETITIONS"); do
     order=(docstore sdbox)
     if [ $((repetition % 2)) -eq 0 ]; then order=(sdbox docstore); fi
