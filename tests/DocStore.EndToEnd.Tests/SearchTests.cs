@@ -109,10 +109,12 @@ public sealed class SearchTests(FreshServer fixture, Xunit.Abstractions.ITestOut
     {
         using var directory = new ScratchDirectory("docstore-e2e-");
         var ports = (DocStoreProcess.FreePort(), DocStoreProcess.FreePort(), DocStoreProcess.FreePort());
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["Search:CommitEvery"] = "5" };
+        // Five change rows per step and a commit every five versions: the indexer works through
+        // the burst in some sixty commits, so the kill below lands in the middle of it.
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["Search:CommitEvery"] = "5", ["Search:BatchSize"] = "5" };
         var first = await DocStoreProcess.StartAsync(directory.Path, settings, ports);
         var password = first.PrintedAdminPassword!;
-        const int count = 150;
+        const int count = 300;
         using (var client = await ImapClients.ConnectAsync(first.TlsPort, SecureSocketOptions.SslOnConnect))
         {
             await client.AuthenticateAsync("admin", password);
@@ -120,9 +122,19 @@ public sealed class SearchTests(FreshServer fixture, Xunit.Abstractions.ITestOut
                 .Select(i => (IAppendRequest)new AppendRequest(WithPdf($"Kill {i}", "Indexer", $"Killword{i:D3}"))).ToList();
             await client.Inbox.AppendAsync(requests);
         }
+        // Killed once the indexer has committed part of the burst: the restart must then add exactly
+        // the rest (a kill before its first commit would test "loses nothing" alone).
+        var indexPath = Path.Combine(directory.Path, "index");
+        var waitForCommit = DateTime.UtcNow.AddMinutes(1);
+        while ((TextIndex.Peek(indexPath)?.Documents ?? 0) == 0)
+        {
+            Assert.True(DateTime.UtcNow < waitForCommit, "the indexer committed nothing within a minute");
+            await Task.Delay(2);
+        }
         await first.KillAsync();
-        var committed = TextIndex.Peek(Path.Combine(directory.Path, "index"))?.Documents ?? 0;
+        var committed = TextIndex.Peek(indexPath)?.Documents ?? 0;
         output.WriteLine($"{committed} of {count} versions were in the committed index when DocStore was killed");
+        Assert.InRange(committed, 1, count - 1);
 
         await using var second = await DocStoreProcess.StartAsync(directory.Path, settings, ports);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.HttpPort}") };
