@@ -6,8 +6,8 @@ namespace DocStore.Storage.Mailboxes;
 /// each paying a transaction, a round trip and a flush of its own. A filing that arrives while
 /// another one under the same key is in flight waits here instead; when that one is done, every
 /// filing waiting (up to <paramref name="maxGroup"/>) goes in one call of the filing function:
-/// one transaction, each answered only after it committed. A filing
-/// that finds nothing in flight goes at once, so a lone connection never waits for a group.
+/// one transaction, each answered only after it committed. A filing that finds nothing in
+/// flight goes at once, so a lone connection never waits for a group.
 /// When a group fails, each of its filings is tried alone, so one mailbox over quota or deleted
 /// fails only the APPEND that met it.
 /// </summary>
