@@ -50,7 +50,7 @@ public sealed partial class MailboxStore
         MultiAppendResult result;
         await using (mail)
         {
-            result = await FileBatchAsync(connection, user, new FilingTarget(0, ["INBOX"]), [mail], actor, cancellationToken);
+            result = (await FileBatchAsync(connection, [new FilingRequest(user, new FilingTarget(0, ["INBOX"]), [mail], actor)], cancellationToken))[0];
         }
         await transaction.RollbackAsync(cancellationToken);
         return result.Uids.Count == 1;

@@ -165,6 +165,24 @@ public sealed partial class MailboxStore
         public string Statement => OwnLevels is null ? FileMail : FileMailIntoOwn;
     }
 
+    /// <summary>One APPEND or MULTIAPPEND, its mails spooled, analysed and hashed, ready to be filed.</summary>
+    private sealed record FilingRequest(User User, FilingTarget Target, List<PreparedMail> Mails, Actor Actor);
+
+    /// <summary>
+    /// Filings grouped into one transaction share this key: one user into one mailbox (by id, or
+    /// by the levels of its name). One user only, so a group takes that user's row and the
+    /// mailbox's in the order a single filing does.
+    /// </summary>
+    private readonly record struct FilingKey(long User, long Mailbox, string? Levels);
+
+    /// <summary>The most APPEND commands filed in one transaction (each with up to the in-memory limit per mail).</summary>
+    private const int MaxFilingGroup = 32;
+
+    private readonly FilingGroups<FilingKey, FilingRequest, MultiAppendResult> filingGroups = new(MaxFilingGroup);
+
+    /// <summary>APPENDs waiting for a filing into their mailbox in flight, to be filed together after it (for tests).</summary>
+    internal int FilingsWaiting => filingGroups.Waiting;
+
     private async Task<MultiAppendResult> FileAsync(User user, FilingTarget target, IReadOnlyList<AppendItem> messages, Actor actor, CancellationToken cancellationToken)
     {
         var prepared = new List<PreparedMail>(messages.Count);
@@ -175,12 +193,17 @@ public sealed partial class MailboxStore
                 prepared.Add(await PrepareAsync(item, cancellationToken));
             }
 
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             try
             {
-                return prepared.TrueForAll(p => p.InMemory)
-                    ? await FileBatchAsync(connection, user, target, prepared, actor, cancellationToken)
-                    : await FileStreamingAsync(connection, user, target, prepared, actor, cancellationToken);
+                if (prepared.TrueForAll(p => p.InMemory))
+                {
+                    // Group commit (FilingGroups): with other APPENDs of this user into this
+                    // mailbox in one transaction when one is in flight; alone and at once otherwise.
+                    var key = new FilingKey(user.Id, target.Id, target.OwnLevels is { } levels ? string.Join('\0', levels) : null);
+                    return await filingGroups.FileAsync(key, new FilingRequest(user, target, prepared, actor), FileTogetherAsync);
+                }
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                return await FileStreamingAsync(connection, user, target, prepared, actor, cancellationToken);
             }
             catch (PostgresException e) when (string.Equals(e.SqlState, NoMailboxState, StringComparison.Ordinal))
             {
@@ -200,43 +223,65 @@ public sealed partial class MailboxStore
         }
     }
 
-    private static async Task<MultiAppendResult> FileBatchAsync(NpgsqlConnection connection, User user, FilingTarget target, List<PreparedMail> prepared,
-        Actor actor, CancellationToken cancellationToken)
+    // A group is filed to its end once it started (not cancelled with one client's command):
+    // the others' APPENDs ride on it.
+    private async Task<IReadOnlyList<MultiAppendResult>> FileTogetherAsync(IReadOnlyList<FilingRequest> requests)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        return await FileBatchAsync(connection, requests, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Files the requests' mails as one batch of statements: one implicit transaction, one round
+    /// trip, committed before the answer is read to its end. The filing locks of all the mails
+    /// are taken first, in one order, when there are several (migration 0014).
+    /// </summary>
+    private static async Task<IReadOnlyList<MultiAppendResult>> FileBatchAsync(NpgsqlConnection connection, IReadOnlyList<FilingRequest> requests,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        var locking = prepared.Count > 1;
+        var mails = requests.SelectMany(r => r.Mails).ToList();
+        var locking = mails.Count > 1;
         if (locking)
         {
             var command = new NpgsqlBatchCommand(LockMailFilings);
-            AddFilingLockParameters(command.Parameters, prepared);
+            AddFilingLockParameters(command.Parameters, mails);
             batch.BatchCommands.Add(command);
         }
-        foreach (var mail in prepared)
+        foreach (var request in requests)
         {
-            var command = new NpgsqlBatchCommand(target.Statement);
-            AddFilingParameters(command.Parameters, user, target, mail, actor);
-            batch.BatchCommands.Add(command);
+            foreach (var mail in request.Mails)
+            {
+                var command = new NpgsqlBatchCommand(request.Target.Statement);
+                AddFilingParameters(command.Parameters, request.User, request.Target, mail, request.Actor);
+                batch.BatchCommands.Add(command);
+            }
         }
 
-        long uidValidity = 0;
-        var uids = new List<uint>(prepared.Count);
+        var results = new MultiAppendResult[requests.Count];
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             if (locking)
             {
                 await reader.NextResultAsync(cancellationToken);
             }
-            do
+            for (var i = 0; i < requests.Count; i++)
             {
-                while (await reader.ReadAsync(cancellationToken))
+                long uidValidity = 0;
+                var uids = new List<uint>(requests[i].Mails.Count);
+                foreach (var _ in requests[i].Mails)
                 {
-                    uidValidity = reader.GetInt64(0);
-                    uids.Add(checked((uint)reader.GetInt64(1)));
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        uidValidity = reader.GetInt64(0);
+                        uids.Add(checked((uint)reader.GetInt64(1)));
+                    }
+                    await reader.NextResultAsync(cancellationToken);
                 }
+                results[i] = new MultiAppendResult(uidValidity, uids);
             }
-            while (await reader.NextResultAsync(cancellationToken));
         }
-        return new MultiAppendResult(uidValidity, uids);
+        return results;
     }
 
     private static async Task<MultiAppendResult> FileStreamingAsync(NpgsqlConnection connection, User user, FilingTarget target, List<PreparedMail> prepared,

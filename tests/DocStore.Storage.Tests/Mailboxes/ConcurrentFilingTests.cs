@@ -19,18 +19,23 @@ namespace DocStore.Storage.Tests.Mailboxes;
 /// Filings that meet (migration 0014): the same mail filed twice at once, MULTIAPPENDs sharing
 /// mails, and a user's quota under concurrent filings. Another connection holds a lock the
 /// filing needs, the test waits until PostgreSQL shows the filings queued behind it, then lets
-/// them go at once; nothing depends on timing.
+/// them go at once; nothing depends on timing. Filings of one user into one mailbox through one
+/// store are grouped into one transaction while one is in flight (FilingGroups), so the tests of
+/// two transactions meeting in PostgreSQL file the second through another store, as another
+/// node would.
 /// </summary>
 public sealed class ConcurrentFilingTests : IClassFixture<MigratedDatabase>
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly MigratedDatabase database;
     private readonly MailboxStore store;
+    private readonly MailboxStore otherNode;
 
     public ConcurrentFilingTests(MigratedDatabase database)
     {
         this.database = database;
         store = new MailboxStore(database.DataSource);
+        otherNode = new MailboxStore(database.DataSource);
     }
 
     [Fact]
@@ -43,7 +48,7 @@ public sealed class ConcurrentFilingTests : IClassFixture<MigratedDatabase>
         uint[] uids;
         await using (var holder = await HoldFilingLocksAsync([bytes]))
         {
-            var appends = new[] { AppendAsync(store, user, mailbox, bytes), AppendAsync(store, user, mailbox, bytes) };
+            var appends = new[] { AppendAsync(store, user, mailbox, bytes), AppendAsync(otherNode, user, mailbox, bytes) };
             await WaitForWaitersAsync(holder.Connection, 2, appends);
             await holder.Transaction.CommitAsync();
             uids = await Task.WhenAll(appends);
@@ -68,7 +73,7 @@ public sealed class ConcurrentFilingTests : IClassFixture<MigratedDatabase>
         MultiAppendResult[] results;
         await using (var holder = await HoldFilingLocksAsync([first, second]))
         {
-            var appends = new[] { AppendAllAsync(user, mailbox, first, second), AppendAllAsync(user, mailbox, second, first) };
+            var appends = new[] { AppendAllAsync(store, user, mailbox, first, second), AppendAllAsync(otherNode, user, mailbox, second, first) };
             await WaitForWaitersAsync(holder.Connection, 2, appends);
             await holder.Transaction.CommitAsync();
             results = await Task.WhenAll(appends);
@@ -155,8 +160,85 @@ public sealed class ConcurrentFilingTests : IClassFixture<MigratedDatabase>
         Assert.Empty(await store.MessagesAsync(user, inbox.Id, None));
     }
 
-    private Task<MultiAppendResult> AppendAllAsync(Core.Principals.User user, Mailbox mailbox, params byte[][] messages) =>
-        store.AppendManyAsync(user, mailbox.Id,
+    [Fact]
+    public async Task Appends_that_arrive_while_one_into_the_mailbox_waits_for_its_row_commit_together_in_one_transaction()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Grouped");
+
+        uint first;
+        uint[] grouped;
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await connection.ExecuteAsync("SELECT 1 FROM collection WHERE id = @id FOR NO KEY UPDATE", new { id = mailbox.Id }, transaction);
+            var leader = AppendAsync(store, user, mailbox, Message("first"));
+            await WaitForWaitersAsync(connection, 1, [leader]);
+            var rest = Enumerable.Range(1, 3).Select(i => AppendAsync(store, user, mailbox, Message($"grouped {i}"))).ToArray();
+            await WaitForGroupedAsync(3, rest);
+            await transaction.CommitAsync();
+            first = await leader;
+            grouped = await Task.WhenAll(rest);
+        }
+
+        Assert.Equal(1u, first);
+        Assert.Equal([2u, 3u, 4u], grouped.Order());
+        Assert.Equal([1u, 2u, 3u, 4u], (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.Uid));
+        await using var check = await database.DataSource.OpenConnectionAsync();
+        var transactions = (await check.QueryAsync<(long Uid, string Transaction)>(
+            "SELECT uid, xmin::text FROM entry WHERE collection_id = @id ORDER BY uid", new { id = mailbox.Id })).ToList();
+        Assert.Equal(2, transactions.Select(t => t.Transaction).Distinct(StringComparer.Ordinal).Count());
+        Assert.Single(transactions, t => string.Equals(t.Transaction, transactions[0].Transaction, StringComparison.Ordinal));
+        Assert.Equal(4, await check.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM audit WHERE collection_id = @id AND action = 'append'", new { id = mailbox.Id }));
+    }
+
+    [Fact]
+    public async Task In_a_group_an_append_over_the_quota_is_refused_alone_and_the_others_are_filed()
+    {
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Grouped quota");
+        // Room for three of these mails, not four.
+        await new SharingAdminStore(database.DataSource).SetQuotaAsync("#user/" + user.Name, (3 * Padded("size").Length) + 500, ActorFor(user), None);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("SELECT 1 FROM collection WHERE id = @id FOR NO KEY UPDATE", new { id = mailbox.Id }, transaction);
+        var leader = AppendAsync(store, user, mailbox, Padded("first"));
+        await WaitForWaitersAsync(connection, 1, [leader]);
+        var rest = new[] { AppendAsync(store, user, mailbox, Padded("second")), AppendAsync(store, user, mailbox, Padded("third")), AppendAsync(store, user, mailbox, Padded("fourth")) };
+        await WaitForGroupedAsync(3, rest);
+        await transaction.CommitAsync();
+
+        Assert.Equal(1u, await leader);
+        Assert.Equal(2u, await rest[0]);
+        Assert.Equal(3u, await rest[1]);
+        await Assert.ThrowsAsync<QuotaExceededException>(() => rest[2]);
+        Assert.Equal([1u, 2u, 3u], (await store.MessagesAsync(user, mailbox.Id, None)).Select(m => m.Uid));
+    }
+
+    // A mail of about 1,000 bytes, the same size for every subject of up to eight letters.
+    private static byte[] Padded(string subject) =>
+        Encoding.ASCII.GetBytes($"From: a@example.com\r\nSubject: {subject,-8}\r\nMessage-ID: <{Guid.NewGuid():N}@example.com>\r\n\r\n{new string('x', 900)}\r\n");
+
+    /// <summary>Waits until <paramref name="count"/> APPENDs wait in the store for the filing in flight; fails if one ends first.</summary>
+    private async Task WaitForGroupedAsync(int count, IEnumerable<Task> tasks)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (store.FilingsWaiting < count)
+        {
+            if (tasks.FirstOrDefault(t => t.IsCompleted) is { } ended)
+            {
+                await ended;
+                Assert.Fail("An APPEND completed without waiting for the filing in flight.");
+            }
+            Assert.True(DateTime.UtcNow < deadline, "The APPENDs never waited for the filing in flight.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Task<MultiAppendResult> AppendAllAsync(MailboxStore node, Core.Principals.User user, Mailbox mailbox, params byte[][] messages) =>
+        node.AppendManyAsync(user, mailbox.Id,
             messages.Select(m => new AppendItem(new MemoryStream(m, writable: false), MessageFlags.None, DateTimeOffset.UtcNow)).ToList(),
             ActorFor(user), None);
 

@@ -1,0 +1,109 @@
+using DocStore.Storage.Mailboxes;
+using Xunit;
+
+namespace DocStore.Storage.Tests.Mailboxes;
+
+/// <summary>
+/// Group commit of APPEND (FilingGroups) without a database: a filing function that records the
+/// groups it is given and holds the first one until the test lets it go.
+/// </summary>
+public sealed class FilingGroupsTests
+{
+    private readonly List<string[]> groups = [];
+    private readonly TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [Fact]
+    public async Task A_filing_with_nothing_in_flight_is_filed_at_once_and_alone()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        gate.SetResult();
+
+        Assert.Equal("a filed", await filings.FileAsync(1, "a", FileAsync));
+
+        Assert.Equal([["a"]], groups);
+        Assert.Equal(0, filings.Waiting);
+    }
+
+    [Fact]
+    public async Task Filings_that_arrive_while_one_is_in_flight_are_filed_together_after_it()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var first = filings.FileAsync(1, "a", FileAsync);
+        var rest = new[] { filings.FileAsync(1, "b", FileAsync), filings.FileAsync(1, "c", FileAsync), filings.FileAsync(1, "d", FileAsync) };
+        Assert.Equal(3, filings.Waiting);
+        Assert.Equal([["a"]], groups);
+
+        gate.SetResult();
+
+        Assert.Equal("a filed", await first);
+        Assert.Equal(["b filed", "c filed", "d filed"], await Task.WhenAll(rest));
+        Assert.Equal([["a"], ["b", "c", "d"]], groups);
+        Assert.Equal(0, filings.Waiting);
+    }
+
+    [Fact]
+    public async Task A_filing_under_another_key_does_not_wait_for_the_one_in_flight()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var first = filings.FileAsync(1, "a", FileAsync);
+        var other = filings.FileAsync(2, "x", FileAsync);
+
+        Assert.Equal(0, filings.Waiting);
+        Assert.Equal([["a"], ["x"]], groups);
+        gate.SetResult();
+        Assert.Equal(["a filed", "x filed"], await Task.WhenAll(first, other));
+    }
+
+    [Fact]
+    public async Task A_group_holds_at_most_the_largest_group_and_the_rest_follows_in_the_next()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 2);
+        var first = filings.FileAsync(1, "a", FileAsync);
+        var rest = new[] { filings.FileAsync(1, "b", FileAsync), filings.FileAsync(1, "c", FileAsync), filings.FileAsync(1, "d", FileAsync) };
+
+        gate.SetResult();
+
+        await first;
+        await Task.WhenAll(rest);
+        Assert.Equal([["a"], ["b", "c"], ["d"]], groups);
+    }
+
+    [Fact]
+    public async Task When_a_group_fails_each_of_its_filings_goes_alone_and_only_the_failing_one_fails()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var first = filings.FileAsync(1, "a", FileAsync);
+        var good = filings.FileAsync(1, "b", FileAsync);
+        var bad = filings.FileAsync(1, "over quota", FileAsync);
+        var last = filings.FileAsync(1, "c", FileAsync);
+
+        gate.SetResult();
+
+        Assert.Equal("a filed", await first);
+        Assert.Equal("b filed", await good);
+        Assert.Equal("c filed", await last);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal("over quota", refused.Message);
+        Assert.Equal([["a"], ["b", "over quota", "c"], ["b"], ["over quota"], ["c"]], groups);
+    }
+
+    // Records the group; the first waits for the gate; a group with "over quota" in it fails whole.
+    private async Task<IReadOnlyList<string>> FileAsync(IReadOnlyList<string> requests)
+    {
+        bool first;
+        lock (groups)
+        {
+            groups.Add([.. requests]);
+            first = groups.Count == 1;
+        }
+        if (first)
+        {
+            await gate.Task;
+        }
+        if (requests.Contains("over quota"))
+        {
+            throw new InvalidOperationException("over quota");
+        }
+        return requests.Select(r => r + " filed").ToList();
+    }
+}
