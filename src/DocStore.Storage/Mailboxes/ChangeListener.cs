@@ -19,6 +19,14 @@ public sealed partial class ChangeListener : BackgroundService
 {
     public const string Channel = "docstore_collection";
 
+    /// <summary>
+    /// The advisory lock a listening connection holds shared (migration 0032): a change's writer
+    /// notifies only when it cannot take it exclusively, and one that took it (nobody listened)
+    /// holds it until it commits, so a listener starting meanwhile waits for that commit before
+    /// its sessions read what changed.
+    /// </summary>
+    public const string ListeningLock = "1819506798, 0";
+
     private readonly NpgsqlDataSource dataSource;
     private readonly MailboxNotifier notifier;
     private readonly ILogger<ChangeListener> logger;
@@ -71,7 +79,9 @@ public sealed partial class ChangeListener : BackgroundService
         var ending = Task.CompletedTask;
         try
         {
-            await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+            // The lock may wait for writers that notified nobody (migration 0032): their changes
+            // are committed once it is granted, so the sessions' catch-up reads see them.
+            await using (var listen = new NpgsqlCommand($"SELECT pg_advisory_lock_shared({ListeningLock}); LISTEN {Channel}", connection))
             {
                 await listen.ExecuteNonQueryAsync(stoppingToken);
             }
@@ -122,8 +132,9 @@ public sealed partial class ChangeListener : BackgroundService
 
     /// <summary>
     /// The connection goes back to the pool, which does not reset connections (DocStoreDatabase):
-    /// still listening, it would collect every change's notification for whoever gets it next.
-    /// A connection that broke is dropped by the pool instead.
+    /// still listening, it would collect every change's notification for whoever gets it next,
+    /// and with the lock every writer would go on notifying. A connection that broke is dropped
+    /// by the pool instead (its backend ends, and with it the LISTEN and the lock).
     /// </summary>
     private static async Task UnlistenAsync(NpgsqlConnection connection)
     {
@@ -133,7 +144,7 @@ public sealed partial class ChangeListener : BackgroundService
         }
         try
         {
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await using var unlisten = new NpgsqlCommand($"SELECT pg_advisory_unlock_shared({ListeningLock}); UNLISTEN *", connection);
             await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)

@@ -40,6 +40,8 @@ public sealed class ChangeListenerTests(MigratedDatabase database) : IClassFixtu
             await using var reused = await dataSource.OpenConnectionAsync();
             Assert.Equal(listening, reused.ProcessID);
             Assert.Empty(await reused.QueryAsync<string>("SELECT pg_listening_channels()"));
+            // Nor holding the listening lock (migration 0032): writers would go on notifying.
+            Assert.Equal(0, await reused.QuerySingleAsync<int>("SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"));
         }
     }
 
