@@ -14,9 +14,10 @@ namespace DocStore.Core.Mailboxes;
 /// A session that waits for signals (IDLE) holds a <see cref="WatchAsync">watch</see> while it
 /// does. The change listener listens only while some session of this node watches (issue #3:
 /// a notification that nobody waits for cost every flag STORE a wake-up of the listener's
-/// PostgreSQL backend and of this process, about 0.12 ms of CPU per STORE in all); a watch is
-/// granted once the listener hears every change committed from then on, so a session reads
-/// what changed before it only after that, and misses nothing in between.
+/// PostgreSQL backend and of this process, and with migration 0032 the notification itself;
+/// together about 0.06 ms of CPU per sequential STORE, bench/RESULTS.md); a watch is granted
+/// once the listener hears every change committed from then on, so a session reads what
+/// changed before it only after that, and misses nothing in between.
 /// </remarks>
 public sealed class MailboxNotifier
 {
