@@ -19,8 +19,11 @@ internal static class IdleHandler
         }
         // Listen before the continuation: a client may change the mailbox from another connection
         // as soon as it reads "+", and a signal sent before we listen would be lost (there is no
-        // poll). Then catch up on what changed between the last update check and listening.
+        // poll). The watch is granted once the change listener hears every change from then on
+        // (it listens only while some session watches). Then catch up on what changed between
+        // the last update check and listening.
         var signal = NextSignal(session);
+        using var watch = session.Selected is null ? null : await session.Backend.Notifier.WatchAsync(cancellationToken);
         session.Writer.WriteContinuation("idling");
         if (session.Selected is not null)
         {

@@ -24,7 +24,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly WatchedReader input;
 
-    public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false, IMailboxStore? mailboxes = null)
+    public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false, IMailboxStore? mailboxes = null, MailboxNotifier? notifier = null)
     {
         Users = new MemoryUsers();
         Audit = new MemoryAudit();
@@ -32,7 +32,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         input = new WatchedReader(toServer.Reader);
         var connection = new ImapConnection(new DuplexPipe(input, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
         var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System);
-        var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), new MailboxNotifier());
+        var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), notifier ?? new MailboxNotifier());
         var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
         session = Task.Run(async () =>
         {
