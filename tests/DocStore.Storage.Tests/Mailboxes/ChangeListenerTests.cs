@@ -63,7 +63,7 @@ public sealed class ChangeListenerTests(MigratedDatabase database) : IClassFixtu
             }
 
             // The last watch ended: the listener stops listening (UNLISTEN on its connection) ...
-            await WaitForAsync(async () => await ListeningBackendAsync("UNLISTEN *") is not null);
+            await Conditions.WaitForAsync(async () => await ListeningBackendAsync("UNLISTEN *") is not null);
             // ... so a change now reaches nobody on this node: nobody waits for it, and the
             // listener's backend and this process are not woken for it.
             var unheard = notifier.Signal(44);
@@ -100,14 +100,5 @@ public sealed class ChangeListenerTests(MigratedDatabase database) : IClassFixtu
         return await connection.QuerySingleOrDefaultAsync<int?>(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = @query AND state = 'idle'",
             new { query = query.StartsWith("LISTEN", StringComparison.Ordinal) ? $"LISTEN {ChangeListener.Channel}" : query });
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var guard = new CancellationTokenSource(HangGuard);
-        while (!await condition())
-        {
-            await Task.Delay(20, guard.Token);
-        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class ListenedNotifyTests(MigratedDatabase database) : IClassFixtu
             await writer.ExecuteAsync("INSERT INTO change (kind, collection_id) VALUES ('flags', 53)", transaction: transaction);
 
             var watch = notifier.WatchAsync(CancellationToken.None);
-            await WaitForAsync(async () => await WaitingListenersAsync() == 1);
+            await Conditions.WaitForAsync(async () => await WaitingListenersAsync() == 1);
             // The listener waits for the lock, so it has not listened and the watch is not granted.
             Assert.False(watch.IsCompleted);
 
@@ -84,14 +84,5 @@ public sealed class ListenedNotifyTests(MigratedDatabase database) : IClassFixtu
         await connection.OpenAsync();
         return await connection.QuerySingleAsync<int>(
             $"SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND (classid, objid, objsubid) = ({ChangeListener.ListeningLock}, 2) AND NOT granted");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var guard = new CancellationTokenSource(HangGuard);
-        while (!await condition())
-        {
-            await Task.Delay(20, guard.Token);
-        }
     }
 }
