@@ -31,12 +31,16 @@ public sealed class DocStoreDatabase : IAsyncDisposable
     public const string EmbeddedDatabaseName = "docstore";
 
     /// <summary>
-    /// Connections one node's pool may hold on the embedded cluster: four per core, 16 to 60.
+    /// Connections one node's pool may hold on the embedded cluster: four per core, 8 to 60.
     /// PostgreSQL runs no more statements at once than there are cores, and every backend costs
-    /// about 4 MB (PSS of an idle backend that has run DocStore's prepared statements): with 60,
-    /// a burst of 32 sign-ins on 2 cores left about 40 backends (150 MB) behind for good.
+    /// about 7 MB (PSS of an idle backend that has run the connection warm-up and DocStore's
+    /// prepared statements: its catalogue and plan caches). A burst of sign-ins fills the pool to
+    /// its maximum, and the surplus stays for <see cref="EmbeddedIdleLifetimeSeconds"/>: with 60,
+    /// 32 sign-ins at a time on 2 cores left about 40 backends behind; with 16, 1,000 idle IMAP
+    /// connections measured 286-300 MB PSS, with 8, 224-240 MB (issue #3, 2 cores), while APPEND
+    /// on 4 connections, the indexer and the change listener together hold at most 6.
     /// </summary>
-    public static int EmbeddedPoolSize { get; } = Math.Clamp(Environment.ProcessorCount * 4, 16, 60);
+    public static int EmbeddedPoolSize { get; } = Math.Clamp(Environment.ProcessorCount * 4, 8, 60);
 
     /// <summary>Seconds a surplus pooled connection may stay idle before it is closed (Npgsql's default is 300).</summary>
     public const int EmbeddedIdleLifetimeSeconds = 60;
