@@ -24,6 +24,7 @@ public sealed class MailboxNotifier
     private readonly ConcurrentDictionary<long, TaskCompletionSource> waiters = new();
     private readonly Lock gate = new();
     private bool listened;
+    private bool missed;
     private int watches;
 
     // Completed while changes reach Changed: as long as no listener serves this notifier, and
@@ -109,20 +110,44 @@ public sealed class MailboxNotifier
         }
     }
 
-    /// <summary>For the change listener: it now hears every change committed from here on (LISTEN is in effect).</summary>
+    /// <summary>
+    /// For the change listener: it now hears every change committed from here on (LISTEN is in
+    /// effect). After a failure every waiting session is woken: the changes committed while the
+    /// listener was down notified nobody (migration 0032: a writer that finds no listener sends
+    /// nothing), and a session compares the mailbox's counters when woken, so a wake without a
+    /// change costs it one read.
+    /// </summary>
     public void Listening()
     {
+        bool wake;
         lock (gate)
         {
             heard.TrySetResult();
+            wake = missed;
+            missed = false;
+        }
+        if (wake)
+        {
+            foreach (var mailboxId in waiters.Keys)
+            {
+                Changed(mailboxId);
+            }
         }
     }
 
     /// <summary>
     /// For the change listener: the listener cannot listen (its connection failed). Watches are
-    /// granted without it meanwhile, as sessions catch up at their next command anyway.
+    /// granted without it meanwhile, and every session waiting then is woken once the listener
+    /// listens again (<see cref="Listening"/>), to read what changed while nobody was told.
     /// </summary>
-    public void ListenerFailed() => Listening();
+    public void ListenerFailed()
+    {
+        lock (gate)
+        {
+            missed = true;
+            heard.TrySetResult();
+        }
+    }
 
     /// <summary>
     /// For the change listener, before it stops listening: true when no session watches, and

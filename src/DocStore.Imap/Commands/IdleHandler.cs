@@ -17,49 +17,87 @@ internal static class IdleHandler
         {
             return Completion.Bad(error);
         }
-        // Listen before the continuation: a client may change the mailbox from another connection
-        // as soon as it reads "+", and a signal sent before we listen would be lost (there is no
-        // poll). The watch is granted once the change listener hears every change from then on
-        // (it listens only while some session watches). Then catch up on what changed between
-        // the last update check and listening.
+        // Take the signal before anything else: a client may change the mailbox from another
+        // connection as soon as it reads "+", and a signal sent before we took it would be lost
+        // (there is no poll). Then the continuation at once, and the watch: it is granted once
+        // the change listener hears every change from then on (it listens only while some
+        // session watches, and its lock may first wait for a writer's open transaction, which
+        // must not hold back the "+"). Then catch up on what changed between the last update
+        // check and the grant.
         var signal = NextSignal(session);
-        using var watch = session.Selected is null ? null : await session.Backend.Notifier.WatchAsync(cancellationToken);
         session.Writer.WriteContinuation("idling");
-        if (session.Selected is not null)
-        {
-            await session.ReportChangesAsync(allowExpunge: true, cancellationToken);
-        }
         await session.FlushAsync(cancellationToken);
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(session.Options.IdleTimeout);
         var done = session.ReadIdleDoneAsync(idle.Token);
-        while (true)
+        var watching = session.Selected is null ? null : session.Backend.Notifier.WatchAsync(idle.Token);
+        try
         {
-            var first = await Task.WhenAny(done, signal.WaitAsync(idle.Token));
-            if (first == done)
+            if (watching is not null && await Task.WhenAny(done, watching) == watching)
             {
-                await idle.CancelAsync();
-                return await done switch
+                if (!watching.IsCompletedSuccessfully)
                 {
-                    IdleEnd.Done => Completion.Ok("IDLE terminated"),
-                    IdleEnd.Garbage => Completion.Bad("Expected DONE."),
-                    _ => Closed(session),
-                };
-            }
-            if (!signal.IsCompleted)
-            {
-                // Idle timeout (RFC 9051 §5.4): the done-reader sees the cancellation and ends too.
-                session.Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Autologout; idle for too long.");
-                session.LoggingOut();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return await TimedOutAsync(session, cancellationToken);
+                }
+                await session.ReportChangesAsync(allowExpunge: true, cancellationToken);
                 await session.FlushAsync(cancellationToken);
-                return Completion.Written;
             }
-            // Take the next signal before reading, so a change landing during the read wakes us again.
-            var woken = signal;
-            signal = NextSignal(session);
-            await session.ReportChangesAsync(allowExpunge: true, cancellationToken, woken);
-            await session.FlushAsync(cancellationToken);
+            while (true)
+            {
+                var first = await Task.WhenAny(done, signal.WaitAsync(idle.Token));
+                if (first == done)
+                {
+                    await idle.CancelAsync();
+                    return await done switch
+                    {
+                        IdleEnd.Done => Completion.Ok("IDLE terminated"),
+                        IdleEnd.Garbage => Completion.Bad("Expected DONE."),
+                        _ => Closed(session),
+                    };
+                }
+                if (!signal.IsCompleted)
+                {
+                    return await TimedOutAsync(session, cancellationToken);
+                }
+                // Take the next signal before reading, so a change landing during the read wakes us again.
+                var woken = signal;
+                signal = NextSignal(session);
+                await session.ReportChangesAsync(allowExpunge: true, cancellationToken, woken);
+                await session.FlushAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await EndWatchAsync(watching, idle);
+        }
+    }
+
+    /// <summary>Idle timeout (RFC 9051 §5.4): the done-reader sees the cancellation and ends too.</summary>
+    private static async Task<Completion> TimedOutAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        session.Writer.WriteUntaggedStatus(ImapStatus.Bye, null, "Autologout; idle for too long.");
+        session.LoggingOut();
+        await session.FlushAsync(cancellationToken);
+        return Completion.Written;
+    }
+
+    /// <summary>Ends the watch with the IDLE, also one not granted yet (its cancellation ends it).</summary>
+    private static async Task EndWatchAsync(Task<IDisposable>? watching, CancellationTokenSource idle)
+    {
+        if (watching is null)
+        {
+            return;
+        }
+        await idle.CancelAsync();
+        try
+        {
+            (await watching).Dispose();
+        }
+        catch (OperationCanceledException)
+        {
+            // Never granted: WatchAsync ended the watch itself.
         }
     }
 

@@ -85,6 +85,42 @@ public sealed class ChangeListenerTests(MigratedDatabase database) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_session_waiting_when_the_listener_lost_its_connection_is_woken_when_it_listens_again()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var notifier = new MailboxNotifier();
+        using var listener = new ChangeListener(dataSource, notifier, NullLogger<ChangeListener>.Instance);
+        await listener.StartAsync(CancellationToken.None);
+        try
+        {
+            using (await notifier.WatchAsync(CancellationToken.None).WaitAsync(HangGuard))
+            {
+                var waiting = notifier.Signal(47);
+                var lost = await ListeningBackendAsync("LISTEN");
+                Assert.NotNull(lost);
+
+                // The listener's backend ends (a PostgreSQL restart, an administrator, a network
+                // drop). While it is gone, no node holds the listening lock, so a writer notifies
+                // nobody (migration 0032): nothing will say that mailbox 47 changed meanwhile.
+                await using (var admin = new NpgsqlConnection(database.ConnectionString))
+                {
+                    await admin.OpenAsync();
+                    await admin.ExecuteAsync("SELECT pg_terminate_backend(@lost)", new { lost });
+                }
+
+                // The listener reconnects and listens again; the session that waited is woken to
+                // read what changed while it was down.
+                await Conditions.WaitForAsync(async () => await ListeningBackendAsync("LISTEN") is { } pid && pid != lost);
+                await waiting.WaitAsync(HangGuard);
+            }
+        }
+        finally
+        {
+            await listener.StopAsync(CancellationToken.None);
+        }
+    }
+
     private async Task NotifyAsync(long mailbox)
     {
         await using var other = new NpgsqlConnection(database.ConnectionString);
