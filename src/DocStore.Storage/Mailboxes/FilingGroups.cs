@@ -8,10 +8,13 @@ namespace DocStore.Storage.Mailboxes;
 /// filing waiting (up to <paramref name="maxGroup"/>) goes in one call of the filing function:
 /// one transaction, each answered only after it committed. A filing that finds nothing in
 /// flight goes at once, so a lone connection never waits for a group.
-/// When a group fails, each of its filings is tried alone, so one mailbox over quota or deleted
-/// fails only the APPEND that met it.
+/// When a group fails with an error that is known to have rolled it back whole
+/// (<paramref name="rolledBack"/>: PostgreSQL refused a statement), each of its filings is tried
+/// alone, so one mailbox over quota or deleted fails only the APPEND that met it. Any other
+/// failure (the connection broke, perhaps after the commit) leaves the outcome unknown: a retry
+/// could file a mail twice, so every filing of the group gets that failure.
 /// </summary>
-internal sealed class FilingGroups<TKey, TRequest, TResult>(int maxGroup)
+internal sealed class FilingGroups<TKey, TRequest, TResult>(int maxGroup, Func<Exception, bool> rolledBack)
     where TKey : notnull
 {
     // A key present: a group is in flight; its list: the filings waiting for the next group.
@@ -91,7 +94,7 @@ internal sealed class FilingGroups<TKey, TRequest, TResult>(int maxGroup)
         }
     }
 
-    private static async Task FileGroupAsync(List<Waiter> group, Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> fileTogether)
+    private async Task FileGroupAsync(List<Waiter> group, Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> fileTogether)
     {
         try
         {
@@ -102,9 +105,12 @@ internal sealed class FilingGroups<TKey, TRequest, TResult>(int maxGroup)
             }
             return;
         }
-        catch (Exception e) when (group.Count == 1)
+        catch (Exception e) when (group.Count == 1 || !rolledBack(e))
         {
-            group[0].Done.TrySetException(e);
+            foreach (var waiter in group)
+            {
+                waiter.Done.TrySetException(e);
+            }
             return;
         }
         catch (Exception)

@@ -178,7 +178,7 @@ public sealed partial class MailboxStore
     /// <summary>The most APPEND commands filed in one transaction (each with up to the in-memory limit per mail).</summary>
     private const int MaxFilingGroup = 32;
 
-    private readonly FilingGroups<FilingKey, FilingRequest, MultiAppendResult> filingGroups = new(MaxFilingGroup);
+    private readonly FilingGroups<FilingKey, FilingRequest, MultiAppendResult> filingGroups = new(MaxFilingGroup, e => e is PostgresException);
 
     /// <summary>APPENDs waiting for a filing into their mailbox in flight, to be filed together after it (for tests).</summary>
     internal int FilingsWaiting => filingGroups.Waiting;

@@ -15,7 +15,7 @@ public sealed class FilingGroupsTests
     [Fact]
     public async Task A_filing_with_nothing_in_flight_is_filed_at_once_and_alone()
     {
-        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
         gate.SetResult();
 
         Assert.Equal("a filed", await filings.FileAsync(1, "a", FileAsync));
@@ -27,7 +27,7 @@ public sealed class FilingGroupsTests
     [Fact]
     public async Task Filings_that_arrive_while_one_is_in_flight_are_filed_together_after_it()
     {
-        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
         var first = filings.FileAsync(1, "a", FileAsync);
         var rest = new[] { filings.FileAsync(1, "b", FileAsync), filings.FileAsync(1, "c", FileAsync), filings.FileAsync(1, "d", FileAsync) };
         Assert.Equal(3, filings.Waiting);
@@ -44,7 +44,7 @@ public sealed class FilingGroupsTests
     [Fact]
     public async Task A_filing_under_another_key_does_not_wait_for_the_one_in_flight()
     {
-        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
         var first = filings.FileAsync(1, "a", FileAsync);
         var other = filings.FileAsync(2, "x", FileAsync);
 
@@ -57,7 +57,7 @@ public sealed class FilingGroupsTests
     [Fact]
     public async Task A_group_holds_at_most_the_largest_group_and_the_rest_follows_in_the_next()
     {
-        var filings = new FilingGroups<int, string, string>(maxGroup: 2);
+        var filings = new FilingGroups<int, string, string>(maxGroup: 2, RolledBack);
         var first = filings.FileAsync(1, "a", FileAsync);
         var rest = new[] { filings.FileAsync(1, "b", FileAsync), filings.FileAsync(1, "c", FileAsync), filings.FileAsync(1, "d", FileAsync) };
 
@@ -71,7 +71,7 @@ public sealed class FilingGroupsTests
     [Fact]
     public async Task When_a_group_fails_each_of_its_filings_goes_alone_and_only_the_failing_one_fails()
     {
-        var filings = new FilingGroups<int, string, string>(maxGroup: 32);
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
         var first = filings.FileAsync(1, "a", FileAsync);
         var good = filings.FileAsync(1, "b", FileAsync);
         var bad = filings.FileAsync(1, "over quota", FileAsync);
@@ -87,7 +87,28 @@ public sealed class FilingGroupsTests
         Assert.Equal([["a"], ["b", "over quota", "c"], ["b"], ["over quota"], ["c"]], groups);
     }
 
-    // Records the group; the first waits for the gate; a group with "over quota" in it fails whole.
+    [Fact]
+    public async Task When_the_outcome_of_a_group_is_unknown_no_filing_is_tried_again()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
+        var first = filings.FileAsync(1, "a", FileAsync);
+        var b = filings.FileAsync(1, "b", FileAsync);
+        var broken = filings.FileAsync(1, "connection lost", FileAsync);
+
+        gate.SetResult();
+
+        Assert.Equal("a filed", await first);
+        // The connection broke, perhaps after the commit: filing b again could file it twice.
+        Assert.Equal("connection lost", (await Assert.ThrowsAsync<IOException>(() => b)).Message);
+        Assert.Equal("connection lost", (await Assert.ThrowsAsync<IOException>(() => broken)).Message);
+        Assert.Equal([["a"], ["b", "connection lost"]], groups);
+    }
+
+    // As PostgreSQL's refusals (PostgresException in MailboxStore): the group rolled back whole.
+    private static bool RolledBack(Exception e) => e is InvalidOperationException;
+
+    // Records the group; the first waits for the gate; a group with "over quota" in it fails
+    // whole (rolled back), one with "connection lost" with an unknown outcome.
     private async Task<IReadOnlyList<string>> FileAsync(IReadOnlyList<string> requests)
     {
         bool first;
@@ -103,6 +124,10 @@ public sealed class FilingGroupsTests
         if (requests.Contains("over quota"))
         {
             throw new InvalidOperationException("over quota");
+        }
+        if (requests.Contains("connection lost"))
+        {
+            throw new IOException("connection lost");
         }
         return requests.Select(r => r + " filed").ToList();
     }
