@@ -99,9 +99,29 @@ public sealed partial class MailboxStore
         var uids = commands.Count == 1 ? requestedUids : requestedUids.Distinct().ToArray();
         var requested = FlagSet.Parse(change.Flags);
 
+        // A deadlock rolls the STORE back whole, so it is tried again: an APPEND group that files
+        // a revision holds the mailbox's row and then locks entries, while a STORE locks its
+        // entries and then the mailbox's row (FilingGroups; review of session 12).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StoreOnceAsync(user, mailboxId, uids, requestedUids, commandOf, commands.Count, change, requested, actor, cancellationToken);
+            }
+            catch (PostgresException e) when (string.Equals(e.SqlState, PostgresErrorCodes.DeadlockDetected, StringComparison.Ordinal) && attempt < DeadlockAttempts)
+            {
+            }
+        }
+    }
+
+    private const int DeadlockAttempts = 3;
+
+    private async Task<FlagStoreResult> StoreOnceAsync(User user, long mailboxId, long[] uids, long[] requestedUids, int[] commandOf, int commands,
+        FlagChange change, FlagSet requested, Actor actor, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var call = requested.Keywords.Count == 0 && change.Operation != FlagOperation.Replace && uids.Length <= LeanUids
-            ? StoreOwnFlags(connection, user, mailboxId, uids, commands.Count, change, requested, actor)
+            ? StoreOwnFlags(connection, user, mailboxId, uids, commands, change, requested, actor)
             : StoreFlags(connection, user, mailboxId, uids, requestedUids, commandOf, change, requested, actor);
         await using var reader = await call.ExecuteReaderAsync(cancellationToken);
         var results = new List<FlagResult>(uids.Length);
