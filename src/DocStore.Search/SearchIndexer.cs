@@ -33,8 +33,32 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
     /// <summary>Attachment or body parts whose text could not be extracted since start.</summary>
     public long FailedParts => Interlocked.Read(ref failedParts);
 
-    /// <summary>The last change sequence seen allocated; with <see cref="TextIndex.Mark"/>, the lag.</summary>
+    /// <summary>The last change sequence the indexer saw allocated (at its last barrier); <see cref="ReadLastSeqAsync"/> for now.</summary>
     public long LastSeq => Interlocked.Read(ref lastSeq);
+
+    /// <summary>
+    /// The last change sequence allocated, read from the feed now: with <see cref="TextIndex.Mark"/>,
+    /// the lag. <see cref="LastSeq"/> alone is only as new as the indexer's last barrier, and reads
+    /// behind by a poll, a batch delay or a whole barrier's wait for open transactions: a lag
+    /// from it read 0 right after an acknowledged APPEND the index did not have yet.
+    /// </summary>
+    public async Task<long> ReadLastSeqAsync(CancellationToken cancellationToken)
+    {
+        var last = await feed.LastAllocatedSeqAsync(cancellationToken);
+        RaiseLastSeq(last);
+        return LastSeq;
+    }
+
+    private void RaiseLastSeq(long last)
+    {
+        for (var known = LastSeq; last > known; known = LastSeq)
+        {
+            if (Interlocked.CompareExchange(ref lastSeq, last, known) == known)
+            {
+                return;
+            }
+        }
+    }
 
     public string? LastError { get; private set; }
 
@@ -129,7 +153,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             if (barrier is null)
             {
                 var last = await feed.LastAllocatedSeqAsync(cancellationToken);
-                Interlocked.Exchange(ref lastSeq, last);
+                RaiseLastSeq(last);
                 if (last > covered)
                 {
                     barrier = (last, await feed.ServerClockAsync(cancellationToken));

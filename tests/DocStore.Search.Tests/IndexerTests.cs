@@ -8,6 +8,7 @@ using DocStore.Core.Principals;
 using DocStore.Core.Search;
 using DocStore.Search.Indexing;
 using DocStore.Storage.Documents;
+using DocStore.Storage.Maintenance;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Search;
@@ -83,6 +84,47 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         {
             await indexer.StopAsync(None);
             index.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_lag_in_health_counts_an_acknowledged_append_the_indexer_has_not_seen_yet()
+    {
+        using var folder = new ScratchDirectory("index");
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        await AppendAsync(user, mailbox, "Subject: Vorher\r\n\r\nvorher\r\n");
+        // An hour between polls: after catching up, the indexer sees nothing new during this test.
+        var options = new SearchOptions { PollInterval = TimeSpan.FromHours(1), BatchDelay = TimeSpan.Zero };
+        var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
+        var probe = new SearchHealthProbe(index, indexer, new IndexRebuilder(index, indexer, feed, new IndexRebuildJobs(database.DataSource),
+            new IndexLocation(folder.Path), options, NullLogger<IndexRebuilder>.Instance));
+
+        // Not started: it has seen no change at all.
+        Assert.Equal(LastSeq() - index.Mark, await LagAsync());
+        Assert.True(await LagAsync() > 0, "the changes filed before the indexer started count");
+
+        await indexer.StartAsync(None);
+        try
+        {
+            await WaitAsync(() => index.Mark >= LastSeq());
+            Assert.Equal(0, await LagAsync());
+
+            // Filed while the indexer waits for its next poll.
+            await AppendAsync(user, mailbox, "Subject: Nachher\r\n\r\nnachher\r\n");
+            Assert.Equal(LastSeq() - index.Mark, await LagAsync());
+            Assert.True(await LagAsync() > 0, "the acknowledged APPEND is not in the index yet");
+        }
+        finally
+        {
+            await indexer.StopAsync(None);
+        }
+
+        async Task<long> LagAsync()
+        {
+            var health = await probe.CheckAsync(None);
+            Assert.True(health.Healthy, health.Summary);
+            return (long)health.Data!["lag"]!;
         }
     }
 
