@@ -35,7 +35,7 @@ public static class IndexBuild
             {
                 break;
             }
-            failed += await VersionIndexing.AddAllAsync(target, feed, page, logger, indexed, lowered: false, cancellationToken);
+            failed += await VersionIndexing.AddAllAsync(target, feed, page, logger, indexed, cancellationToken);
             after = page[^1];
         }
         return failed;

@@ -86,7 +86,7 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, Ind
                     // Never beside a rebuild's swap of the index's content; the page's bytes in batched reads.
                     using (await indexer.PauseAsync(cancellationToken))
                     {
-                        await VersionIndexing.AddAllAsync(index, feed, missing, logger, () => Interlocked.Increment(ref added), lowered: false, cancellationToken);
+                        await VersionIndexing.AddAllAsync(index, feed, missing, logger, () => Interlocked.Increment(ref added), cancellationToken);
                     }
                 }
                 Interlocked.Add(ref checkedVersions, page.Count);

@@ -185,7 +185,7 @@ public sealed class IndexRebuilder(TextIndex index, SearchIndexer indexer, ISear
             {
                 return read;
             }
-            await indexer.ApplyAsync(target, rows, lowered: false, cancellationToken);
+            await indexer.ApplyAsync(target, rows, cancellationToken);
             read += rows.Count;
             after = rows[^1].Seq;
         }

@@ -145,11 +145,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             full = rows.Count >= options.BatchSize;
             if (busy)
             {
-                // Lowered while the rest of the feed is short: what searches must judge in memory
-                // meanwhile stays within about a burst's batch delay; a longer lag (a sustained
-                // import) is indexed at normal priority, so it cannot grow without bound.
-                var lowered = await ReadLastSeqAsync(cancellationToken) - rows[^1].Seq <= options.LowPriorityLag;
-                await ApplyAsync(index, rows, lowered, cancellationToken);
+                await ApplyAsync(index, rows, cancellationToken);
                 seen.UnionWith(rows.Select(r => r.Seq));
                 read = rows[^1].Seq;
             }
@@ -177,7 +173,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                     {
                         break;
                     }
-                    await ApplyAsync(index, late.Where(r => !seen.Contains(r.Seq)).ToList(), lowered: false, cancellationToken);
+                    await ApplyAsync(index, late.Where(r => !seen.Contains(r.Seq)).ToList(), cancellationToken);
                     after = late[^1].Seq;
                 }
                 covered = upTo;
@@ -209,10 +205,9 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
 
     /// <summary>
     /// Brings the versions of the changed documents into <paramref name="target"/> (the live index,
-    /// or a rebuild's): the versions it lacks are extracted and added, a purged document's leave;
-    /// <paramref name="lowered"/>: on the low-priority indexing threads.
+    /// or a rebuild's): the versions it lacks are extracted and added, a purged document's leave.
     /// </summary>
-    internal async Task ApplyAsync(TextIndex target, IReadOnlyList<DocumentChange> rows, bool lowered, CancellationToken cancellationToken)
+    internal async Task ApplyAsync(TextIndex target, IReadOnlyList<DocumentChange> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -225,8 +220,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
         // Extraction and Lucene's inversion are CPU work: one worker per core (IndexWriter is thread-safe).
         foreach (var chunk in versions.Where(v => !target.Contains(v)).Chunk(Math.Max(1, options.CommitEvery)))
         {
-            var failed = await VersionIndexing.AddAllAsync(target, feed, chunk, logger, target == index ? () => Interlocked.Increment(ref indexedSinceStart) : null,
-                lowered, cancellationToken);
+            var failed = await VersionIndexing.AddAllAsync(target, feed, chunk, logger, target == index ? () => Interlocked.Increment(ref indexedSinceStart) : null, cancellationToken);
             if (target == index)
             {
                 Interlocked.Add(ref failedParts, failed);

@@ -30,15 +30,6 @@ public sealed class SearchOptions
     /// <summary>The longest a version the indexer added waits for its refresh and commit while a burst goes on.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// While at most this many changes follow what the indexer reads, it extracts and inverts on
-    /// its own threads at a lower OS priority (nice 10 on Linux), so that IMAP commands on a busy
-    /// machine come first and idle CPU still goes to the index (issue #3: the live indexer's
-    /// 0.4-0.5 ms per mail competed with APPEND for the cores). Further behind, normal priority:
-    /// under a sustained load the lag, and what searches judge in memory, stay bounded. Negative: never lowered.
-    /// </summary>
-    public int LowPriorityLag { get; set; } = 1000;
-
     /// <summary>Change rows read at a time.</summary>
     public int BatchSize { get; set; } = 500;
 }

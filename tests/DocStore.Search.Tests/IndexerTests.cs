@@ -234,35 +234,6 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         Assert.Equal([1], afterRemoval[0]);
     }
 
-    [Fact]
-    public async Task Indexing_lowered_runs_on_the_indexers_own_threads_at_nice_10_and_otherwise_on_the_thread_pool()
-    {
-        var index = TextIndex.InMemory();
-        var (user, mailbox) = await NewMailboxAsync();
-        var versions = new List<DocumentVersion>();
-        for (var i = 0; i < 5; i++)
-        {
-            versions.Add(await AppendAsync(user, mailbox, $"Subject: Low {i}\r\n\r\nniedrig{i}\r\n"));
-        }
-        var seen = new System.Collections.Concurrent.ConcurrentBag<(bool Own, int Nice)>();
-        void Seen() => seen.Add((IndexingScheduler.IsIndexingThread, OperatingSystem.IsLinux() ? IndexingScheduler.CurrentNiceness() : IndexingScheduler.Niceness));
-
-        await VersionIndexing.AddAllAsync(index, feed, versions[..3], NullLogger.Instance, Seen, lowered: true, None);
-        var lowered = seen.ToList();
-        seen.Clear();
-        await VersionIndexing.AddAllAsync(index, feed, versions[3..], NullLogger.Instance, Seen, lowered: false, None);
-        index.Refresh();
-
-        Assert.Equal(3, lowered.Count);
-        Assert.All(lowered, s => Assert.True(s.Own, "extracted on an indexing thread"));
-        Assert.All(lowered, s => Assert.Equal(IndexingScheduler.Niceness, s.Nice));
-        Assert.Equal(2, seen.Count);
-        Assert.All(seen, s => Assert.False(s.Own, "not lowered: on the thread pool"));
-        Assert.All(versions, v => Assert.True(index.IsSearchable(v)));
-        Assert.False(IndexingScheduler.IsIndexingThread, "the caller's own thread was not lowered");
-        Assert.True(!OperatingSystem.IsLinux() || IndexingScheduler.CurrentNiceness() == 0, "the caller still runs at nice 0");
-    }
-
     private async Task IndexAsync(TextIndex index, params DocumentVersion[] versions)
     {
         foreach (var version in versions)

@@ -7,9 +7,7 @@ namespace DocStore.Search.Indexing;
 /// <summary>
 /// Reading, extracting and adding versions to the index, many at a time: the bytes of a batch
 /// come in one query (<see cref="ISearchFeed.ReadManyAsync"/>) while the previous batch is
-/// extracted and inverted on every core; the live indexer's on its own low-priority threads
-/// (<see cref="IndexingScheduler"/>) while it is not far behind, so that IMAP commands come first.
-/// Read-your-writes does not wait for them: <see cref="RecentVersions"/> extracts on the searching thread.
+/// extracted and inverted on every core.
 /// </summary>
 public static class VersionIndexing
 {
@@ -36,11 +34,9 @@ public static class VersionIndexing
     /// <summary>
     /// Adds every version of <paramref name="versions"/> the index does not hold yet (a version
     /// gone from the store is skipped); <paramref name="added"/> is told of each one handled.
-    /// <paramref name="lowered"/>: extracted and inverted on the indexer's low-priority threads
-    /// (<see cref="IndexingScheduler"/>), else on the thread pool. Returns the parts that failed to extract.
+    /// Returns the parts that failed to extract.
     /// </summary>
-    public static async Task<long> AddAllAsync(TextIndex index, ISearchFeed feed, IReadOnlyList<DocumentVersion> versions, ILogger logger, Action? added,
-        bool lowered, CancellationToken cancellationToken)
+    public static async Task<long> AddAllAsync(TextIndex index, ISearchFeed feed, IReadOnlyList<DocumentVersion> versions, ILogger logger, Action? added, CancellationToken cancellationToken)
     {
         var batches = versions.Where(v => !index.Contains(v)).Chunk(ReadBatch).ToList();
         long failed = 0;
@@ -51,33 +47,15 @@ public static class VersionIndexing
             // The next batch is read while this one is extracted and inverted.
             reading = i + 1 < batches.Count ? feed.ReadManyAsync(batches[i + 1], cancellationToken) : null;
             var batch = batches[i];
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-            if (lowered)
-            {
-                // Blocking: this (thread-pool) thread waits for the lowered threads, which only
-                // set its event when done. Awaiting instead, a lowered thread would queue the
-                // continuation to the thread pool, and on Linux a pool worker it starts then
-                // inherits its nice value and serves IMAP lowered.
-                options.TaskScheduler = IndexingScheduler.Shared;
-                Parallel.ForEach(batch, options, AddOne);
-            }
-            else
-            {
-                await Parallel.ForEachAsync(batch, options, (version, _) =>
-                {
-                    AddOne(version);
-                    return ValueTask.CompletedTask;
-                });
-            }
-
-            void AddOne(DocumentVersion version)
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, (version, _) =>
             {
                 if (bytes.TryGetValue(version, out var content))
                 {
                     Interlocked.Add(ref failed, Add(index, version, content, logger));
                 }
                 added?.Invoke();
-            }
+                return ValueTask.CompletedTask;
+            });
         }
         if (reading is not null)
         {
