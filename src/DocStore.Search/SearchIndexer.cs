@@ -131,6 +131,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 // feed queries and extraction set-up per message on the cores APPEND needs. Less
                 // than a full batch waiting: let more arrive, then take them in one step.
                 await Task.Delay(options.BatchDelay, cancellationToken);
+                await WaitForBurstEndAsync(read, cancellationToken);
             }
         }
 
@@ -200,6 +201,28 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 flushed = DateTime.UtcNow;
             }
             return busy;
+        }
+    }
+
+    /// <summary>
+    /// Waits while changes keep coming (see <see cref="SearchOptions.BurstDeferral"/>): until a
+    /// poll interval passes without a new change, a search has judged versions the indexer has not
+    /// reached, <see cref="SearchOptions.BurstDeferralLag"/> changes follow <paramref name="read"/>,
+    /// or the deferral's time is up.
+    /// </summary>
+    private async Task WaitForBurstEndAsync(long read, CancellationToken cancellationToken)
+    {
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var last = await ReadLastSeqAsync(cancellationToken);
+        while (waiting.Elapsed < options.BurstDeferral && last - read < options.BurstDeferralLag)
+        {
+            await Task.Delay(options.PollInterval, cancellationToken);
+            var now = await ReadLastSeqAsync(cancellationToken);
+            if (now == last || index.TakeSearchedBehind())
+            {
+                return;
+            }
+            last = now;
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         var (user, mailbox) = await NewMailboxAsync();
         await AppendAsync(user, mailbox, "Subject: Vorher\r\n\r\nvorher\r\n");
         // An hour between polls: after catching up, the indexer sees nothing new during this test.
-        var options = new SearchOptions { PollInterval = TimeSpan.FromHours(1), BatchDelay = TimeSpan.Zero };
+        var options = new SearchOptions { PollInterval = TimeSpan.FromHours(1), BatchDelay = TimeSpan.Zero, BurstDeferral = TimeSpan.Zero };
         var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
         var probe = new SearchHealthProbe(index, indexer, new IndexRebuilder(index, indexer, feed, new IndexRebuildJobs(database.DataSource),
             new IndexLocation(folder.Path), options, NullLogger<IndexRebuilder>.Instance));
@@ -125,6 +125,51 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
             var health = await probe.CheckAsync(None);
             Assert.True(health.Healthy, health.Summary);
             return (long)health.Data!["lag"]!;
+        }
+    }
+
+    [Fact]
+    public async Task During_a_burst_the_indexer_waits_for_the_feed_to_go_quiet_and_a_search_that_finds_it_behind_ends_the_wait()
+    {
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        var options = new SearchOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(200), BatchDelay = TimeSpan.Zero, BurstDeferral = TimeSpan.FromHours(1), BurstDeferralLag = int.MaxValue,
+        };
+        var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
+        using var stop = new CancellationTokenSource();
+        await using var connection = await database.DataSource.OpenConnectionAsync(None);
+        var burst = Task.CompletedTask;
+        await indexer.StartAsync(None);
+        try
+        {
+            var first = await AppendAsync(user, mailbox, "Subject: Erste\r\n\r\nerste\r\n");
+            await WaitAsync(() => index.Contains(first));
+            // From here a burst that does not end: the change sequence moves every few milliseconds.
+            burst = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await connection.ExecuteAsync("SELECT nextval(pg_get_serial_sequence('change', 'seq'))");
+                    await Task.Delay(5);
+                }
+            });
+            var next = await AppendAsync(user, mailbox, "Subject: Zweite\r\n\r\nburstwort\r\n");
+            // A few of the indexer's polls: it waits for the burst to end.
+            await Task.Delay(options.PollInterval * 3);
+            Assert.False(index.Contains(next), "the indexer read a change of the burst while it went on");
+
+            var found = await new FullTextSearch(index, feed, NullLogger<FullTextSearch>.Instance)
+                .MatchAsync([new TextCriterion(TextScope.Body, null, "burstwort")], [first, next], None);
+            Assert.Equal([next], found[0]);
+            await WaitAsync(() => index.Contains(next));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await burst;
+            await indexer.StopAsync(None);
         }
     }
 
