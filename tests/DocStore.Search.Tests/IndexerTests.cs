@@ -97,8 +97,11 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         // An hour between polls: after catching up, the indexer sees nothing new during this test.
         var options = new SearchOptions { PollInterval = TimeSpan.FromHours(1), BatchDelay = TimeSpan.Zero, BurstDeferral = TimeSpan.Zero };
         var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
-        var probe = new SearchHealthProbe(index, indexer, new IndexRebuilder(index, indexer, feed, new IndexRebuildJobs(database.DataSource),
-            new IndexLocation(folder.Path), options, NullLogger<IndexRebuilder>.Instance));
+        var jobs = new IndexRebuildJobs(database.DataSource);
+        var rebuilder = new IndexRebuilder(index, indexer, feed, jobs, new IndexLocation(folder.Path), options, NullLogger<IndexRebuilder>.Instance);
+        var probe = new SearchHealthProbe(index, indexer, rebuilder);
+        // The console's figure (GET /api/system/index) must agree with /health's.
+        using var maintenance = new IndexMaintenance(index, indexer, rebuilder, jobs, feed, TimeProvider.System, NullLogger<IndexMaintenance>.Instance);
 
         // Not started: it has seen no change at all.
         Assert.Equal(LastSeq() - index.Mark, await LagAsync());
@@ -122,9 +125,12 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
 
         async Task<long> LagAsync()
         {
+            var console = (await maintenance.StateAsync(None)).Lag;
             var health = await probe.CheckAsync(None);
             Assert.True(health.Healthy, health.Summary);
-            return (long)health.Data!["lag"]!;
+            var lag = (long)health.Data!["lag"]!;
+            Assert.Equal(lag, console);
+            return lag;
         }
     }
 
