@@ -56,6 +56,11 @@ public sealed class ConsoleSearch(TextIndex index, ISearchFeed feed, ILogger<Con
                 notIndexed++;
             }
         }
+        if (notIndexed > 0)
+        {
+            // The indexer may be waiting for a burst to end: someone is looking, it waits no longer.
+            index.SearchedBehind();
+        }
         var matches = keys.Count == 0 ? [] : index.Match(new TextQuery([new TextQuery.Part(parsed, null)]), keys);
         return new(matches.Select(SearchDocuments.VersionOf).ToHashSet(), notIndexed, null);
     }

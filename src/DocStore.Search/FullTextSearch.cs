@@ -52,7 +52,7 @@ public sealed class FullTextSearch(TextIndex index, ISearchFeed feed, ILogger<Fu
                 }
                 list.Add(position);
             }
-            await RecentVersions.SearchAsync(feed, map.Pending.Select(map.VersionAt).ToList(), logger, searcher =>
+            await RecentVersions.SearchAsync(index, feed, map.Pending.Select(map.VersionAt).ToList(), logger, searcher =>
             {
                 for (var i = 0; i < queries.Count; i++)
                 {

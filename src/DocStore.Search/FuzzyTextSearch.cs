@@ -25,7 +25,7 @@ public sealed class FuzzyTextSearch(TextIndex index, ISearchFeed feed, ILogger<F
             : index.WithSearcher(searcher => criteria.Select(c => FuzzyQueries.Match(searcher, c, indexed)).ToList());
         if (pending.Count > 0)
         {
-            await RecentVersions.SearchAsync(feed, pending, logger, searcher =>
+            await RecentVersions.SearchAsync(index, feed, pending, logger, searcher =>
             {
                 for (var i = 0; i < criteria.Count; i++)
                 {

@@ -34,8 +34,10 @@ public sealed class IndexMaintenance(TextIndex index, SearchIndexer indexer, Ind
                 ? running with { Total = Interlocked.Read(ref total), Checked = Interlocked.Read(ref checkedVersions), Added = Interlocked.Read(ref added) }
                 : check;
         }
-        var last = indexer.LastSeq;
-        return new IndexState(index.Count, index.Mark, last, Math.Max(0, last - index.Mark), indexer.LastError, current,
+        // As /health: the mark before the sequence, the sequence read now (not the indexer's last barrier's).
+        var mark = index.Mark;
+        var last = await indexer.ReadLastSeqAsync(cancellationToken);
+        return new IndexState(index.Count, mark, last, Math.Max(0, last - mark), indexer.LastError, current,
             rebuild is null ? null : IndexRebuildStatus.Of(rebuild, time.GetUtcNow()));
     }
 

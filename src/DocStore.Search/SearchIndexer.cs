@@ -33,8 +33,32 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
     /// <summary>Attachment or body parts whose text could not be extracted since start.</summary>
     public long FailedParts => Interlocked.Read(ref failedParts);
 
-    /// <summary>The last change sequence seen allocated; with <see cref="TextIndex.Mark"/>, the lag.</summary>
+    /// <summary>The last change sequence the indexer saw allocated (at its last barrier); <see cref="ReadLastSeqAsync"/> for now.</summary>
     public long LastSeq => Interlocked.Read(ref lastSeq);
+
+    /// <summary>
+    /// The last change sequence allocated, read from the feed now: with <see cref="TextIndex.Mark"/>,
+    /// the lag. <see cref="LastSeq"/> alone is only as new as the indexer's last barrier, and reads
+    /// behind by a poll, a batch delay or a whole barrier's wait for open transactions: a lag
+    /// from it read 0 right after an acknowledged APPEND the index did not have yet.
+    /// </summary>
+    public async Task<long> ReadLastSeqAsync(CancellationToken cancellationToken)
+    {
+        var last = await feed.LastAllocatedSeqAsync(cancellationToken);
+        RaiseLastSeq(last);
+        return LastSeq;
+    }
+
+    private void RaiseLastSeq(long last)
+    {
+        for (var known = LastSeq; last > known; known = LastSeq)
+        {
+            if (Interlocked.CompareExchange(ref lastSeq, last, known) == known)
+            {
+                return;
+            }
+        }
+    }
 
     public string? LastError { get; private set; }
 
@@ -107,6 +131,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 // feed queries and extraction set-up per message on the cores APPEND needs. Less
                 // than a full batch waiting: let more arrive, then take them in one step.
                 await Task.Delay(options.BatchDelay, cancellationToken);
+                await WaitForBurstEndAsync(read, cancellationToken);
             }
         }
 
@@ -129,7 +154,7 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
             if (barrier is null)
             {
                 var last = await feed.LastAllocatedSeqAsync(cancellationToken);
-                Interlocked.Exchange(ref lastSeq, last);
+                RaiseLastSeq(last);
                 if (last > covered)
                 {
                     barrier = (last, await feed.ServerClockAsync(cancellationToken));
@@ -176,6 +201,28 @@ public sealed class SearchIndexer(TextIndex index, ISearchFeed feed, SearchOptio
                 flushed = DateTime.UtcNow;
             }
             return busy;
+        }
+    }
+
+    /// <summary>
+    /// Waits while changes keep coming (see <see cref="SearchOptions.BurstDeferral"/>): until a
+    /// poll interval passes without a new change, a search has judged versions the indexer has not
+    /// reached, <see cref="SearchOptions.BurstDeferralLag"/> changes follow <paramref name="read"/>,
+    /// or the deferral's time is up.
+    /// </summary>
+    private async Task WaitForBurstEndAsync(long read, CancellationToken cancellationToken)
+    {
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var last = await ReadLastSeqAsync(cancellationToken);
+        while (waiting.Elapsed < options.BurstDeferral && last - read < options.BurstDeferralLag)
+        {
+            await Task.Delay(options.PollInterval, cancellationToken);
+            var now = await ReadLastSeqAsync(cancellationToken);
+            if (now == last || index.TakeSearchedBehind())
+            {
+                return;
+            }
+            last = now;
         }
     }
 

@@ -9,7 +9,7 @@ namespace DocStore.Search.Tests;
 /// <summary>The console's Lucene syntax combines the same substring criteria IMAP SEARCH uses, judged against a full scan.</summary>
 public sealed class ConsoleSearchTests
 {
-    private static readonly Lazy<(ReferenceCorpus Corpus, ConsoleSearch Search)> Shared = new(() =>
+    private static readonly Lazy<(ReferenceCorpus Corpus, ConsoleSearch Search, TextIndex Index)> Shared = new(() =>
     {
         var corpus = ReferenceCorpus.Generate(200, seed: 7);
         var index = TextIndex.InMemory();
@@ -18,7 +18,7 @@ public sealed class ConsoleSearchTests
             index.Add(version, SearchDocuments.Build(version, MessageTextExtractor.Extract(bytes)));
         }
         index.Refresh();
-        return (corpus, new ConsoleSearch(index, new CorpusFeed(corpus), NullLogger<ConsoleSearch>.Instance));
+        return (corpus, new ConsoleSearch(index, new CorpusFeed(corpus), NullLogger<ConsoleSearch>.Instance), index);
     });
 
     [Theory]
@@ -29,7 +29,7 @@ public sealed class ConsoleSearchTests
     [InlineData("invoice NOT contract", "not")]
     public void Two_words_combine_as_the_scans_of_each_word_do(string query, string how)
     {
-        var (corpus, search) = Shared.Value;
+        var (corpus, search, _) = Shared.Value;
         var first = corpus.Matches(new TextCriterion(TextScope.Text, null, "invoice"));
         var second = corpus.Matches(new TextCriterion(TextScope.Text, null, "contract"));
         var expected = how switch
@@ -49,7 +49,7 @@ public sealed class ConsoleSearchTests
     [Fact]
     public void A_field_a_phrase_and_a_lone_negation_mean_what_imap_search_means()
     {
-        var (corpus, search) = Shared.Value;
+        var (corpus, search, _) = Shared.Value;
         var all = corpus.Messages.Select(m => m.Version).ToList();
 
         Assert.True(corpus.Matches(new TextCriterion(TextScope.Header, "subject", "Rechnung")).SetEquals(search.Search("subject:Rechnung", all).Matches));
@@ -60,21 +60,23 @@ public sealed class ConsoleSearchTests
     }
 
     [Fact]
-    public void Only_the_scope_is_searched_and_what_the_index_lacks_is_counted()
+    public void Only_the_scope_is_searched_and_what_the_index_lacks_is_counted_and_ends_the_indexers_wait_for_a_burst()
     {
-        var (corpus, search) = Shared.Value;
+        var (corpus, search, index) = Shared.Value;
         var scope = corpus.Messages.Take(50).Select(m => m.Version).Append(new DocumentVersion(999_999, 1)).ToList();
+        index.TakeSearchedBehind();
 
         var result = search.Search("invoice OR contract OR Vertrag", scope);
 
         Assert.Equal(1, result.NotIndexed);
         Assert.All(result.Matches, m => Assert.Contains(m, scope));
+        Assert.True(index.TakeSearchedBehind(), "the indexer was told that a search found it behind");
     }
 
     [Fact]
     public async Task A_snippet_marks_every_hit_of_the_query_near_the_first()
     {
-        var (corpus, search) = Shared.Value;
+        var (corpus, search, _) = Shared.Value;
         var hits = search.Search("invoice", corpus.Messages.Select(m => m.Version).ToList()).Matches.Take(5).ToList();
         Assert.NotEmpty(hits);
 

@@ -8,6 +8,7 @@ using DocStore.Core.Principals;
 using DocStore.Core.Search;
 using DocStore.Search.Indexing;
 using DocStore.Storage.Documents;
+using DocStore.Storage.Maintenance;
 using DocStore.Storage.Mailboxes;
 using DocStore.Storage.Principals;
 using DocStore.Storage.Search;
@@ -83,6 +84,98 @@ public sealed class IndexerTests(MigratedDatabase database) : IClassFixture<Migr
         {
             await indexer.StopAsync(None);
             index.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_lag_in_health_counts_an_acknowledged_append_the_indexer_has_not_seen_yet()
+    {
+        using var folder = new ScratchDirectory("index");
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        await AppendAsync(user, mailbox, "Subject: Vorher\r\n\r\nvorher\r\n");
+        // An hour between polls: after catching up, the indexer sees nothing new during this test.
+        var options = new SearchOptions { PollInterval = TimeSpan.FromHours(1), BatchDelay = TimeSpan.Zero, BurstDeferral = TimeSpan.Zero };
+        var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
+        var jobs = new IndexRebuildJobs(database.DataSource);
+        var rebuilder = new IndexRebuilder(index, indexer, feed, jobs, new IndexLocation(folder.Path), options, NullLogger<IndexRebuilder>.Instance);
+        var probe = new SearchHealthProbe(index, indexer, rebuilder);
+        // The console's figure (GET /api/system/index) must agree with /health's.
+        using var maintenance = new IndexMaintenance(index, indexer, rebuilder, jobs, feed, TimeProvider.System, NullLogger<IndexMaintenance>.Instance);
+
+        // Not started: it has seen no change at all.
+        Assert.Equal(LastSeq() - index.Mark, await LagAsync());
+        Assert.True(await LagAsync() > 0, "the changes filed before the indexer started count");
+
+        await indexer.StartAsync(None);
+        try
+        {
+            await WaitAsync(() => index.Mark >= LastSeq());
+            Assert.Equal(0, await LagAsync());
+
+            // Filed while the indexer waits for its next poll.
+            await AppendAsync(user, mailbox, "Subject: Nachher\r\n\r\nnachher\r\n");
+            Assert.Equal(LastSeq() - index.Mark, await LagAsync());
+            Assert.True(await LagAsync() > 0, "the acknowledged APPEND is not in the index yet");
+        }
+        finally
+        {
+            await indexer.StopAsync(None);
+        }
+
+        async Task<long> LagAsync()
+        {
+            var console = (await maintenance.StateAsync(None)).Lag;
+            var health = await probe.CheckAsync(None);
+            Assert.True(health.Healthy, health.Summary);
+            var lag = (long)health.Data!["lag"]!;
+            Assert.Equal(lag, console);
+            return lag;
+        }
+    }
+
+    [Fact]
+    public async Task During_a_burst_the_indexer_waits_for_the_feed_to_go_quiet_and_a_search_that_finds_it_behind_ends_the_wait()
+    {
+        using var index = TextIndex.InMemory();
+        var (user, mailbox) = await NewMailboxAsync();
+        var options = new SearchOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(200), BatchDelay = TimeSpan.Zero, BurstDeferral = TimeSpan.FromHours(1), BurstDeferralLag = int.MaxValue,
+        };
+        var indexer = new SearchIndexer(index, feed, options, NullLogger<SearchIndexer>.Instance);
+        using var stop = new CancellationTokenSource();
+        await using var connection = await database.DataSource.OpenConnectionAsync(None);
+        var burst = Task.CompletedTask;
+        await indexer.StartAsync(None);
+        try
+        {
+            var first = await AppendAsync(user, mailbox, "Subject: Erste\r\n\r\nerste\r\n");
+            await WaitAsync(() => index.Contains(first));
+            // From here a burst that does not end: the change sequence moves every few milliseconds.
+            burst = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await connection.ExecuteAsync("SELECT nextval(pg_get_serial_sequence('change', 'seq'))");
+                    await Task.Delay(5);
+                }
+            });
+            var next = await AppendAsync(user, mailbox, "Subject: Zweite\r\n\r\nburstwort\r\n");
+            // A few of the indexer's polls: it waits for the burst to end.
+            await Task.Delay(options.PollInterval * 3);
+            Assert.False(index.Contains(next), "the indexer read a change of the burst while it went on");
+
+            var found = await new FullTextSearch(index, feed, NullLogger<FullTextSearch>.Instance)
+                .MatchAsync([new TextCriterion(TextScope.Body, null, "burstwort")], [first, next], None);
+            Assert.Equal([next], found[0]);
+            await WaitAsync(() => index.Contains(next));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await burst;
+            await indexer.StopAsync(None);
         }
     }
 

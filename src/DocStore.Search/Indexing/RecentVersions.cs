@@ -32,9 +32,11 @@ internal static class RecentVersions
         return (indexed, pending);
     }
 
-    /// <summary>Indexes <paramref name="pending"/> in memory and hands a searcher over them to <paramref name="use"/>.</summary>
-    public static async Task SearchAsync(ISearchFeed feed, IReadOnlyList<DocumentVersion> pending, ILogger logger, Action<IndexSearcher> use, CancellationToken cancellationToken)
+    /// <summary>Indexes <paramref name="pending"/> in memory and hands a searcher over them to <paramref name="use"/>; <paramref name="index"/>, the live index, learns that a search was behind.</summary>
+    public static async Task SearchAsync(TextIndex index, ISearchFeed feed, IReadOnlyList<DocumentVersion> pending, ILogger logger, Action<IndexSearcher> use, CancellationToken cancellationToken)
     {
+        // Someone searches while the indexer waits for a burst to end: it waits no longer.
+        index.SearchedBehind();
         using var recent = TextIndex.InMemory();
         foreach (var version in pending.Distinct())
         {

@@ -30,6 +30,7 @@ public sealed partial class TextIndex : IDisposable
     private readonly Lock commitLock = new();
     private long mark;
     private int uncommitted;
+    private int searchedBehind;
     private int unrefreshed;
     private int removals;
     private DocKeys? docKeys;
@@ -232,6 +233,12 @@ public sealed partial class TextIndex : IDisposable
         Refresh();
         return true;
     }
+
+    /// <summary>A search had to judge versions the indexer has not reached: the indexer should not wait for a burst to end.</summary>
+    public void SearchedBehind() => Volatile.Write(ref searchedBehind, 1);
+
+    /// <summary>Whether a search judged versions the indexer had not reached since the last call.</summary>
+    public bool TakeSearchedBehind() => Interlocked.Exchange(ref searchedBehind, 0) == 1;
 
     /// <summary>
     /// Replaces the whole content with the committed index in <paramref name="path"/> (a rebuild
