@@ -195,8 +195,9 @@ internal static class ServeCommand
                 // No Complete: the scope's end rolls everything back.
             }
             // What the warm-up made hot is recompiled optimised on the runtime's background
-            // thread; let it finish (up to 2 s) before the first client comes.
-            await WaitForQuietJitAsync(TimeSpan.FromSeconds(2), timeout.Token);
+            // thread (with the STORE rounds, about 1,800 more methods than before them); let it finish
+            // (up to 4 s) before the first client comes.
+            await WaitForQuietJitAsync(TimeSpan.FromSeconds(4), timeout.Token);
             if (failures.Count > 0)
             {
                 logger.LogWarning("The session warm-up had commands that failed: {Failures}", string.Join("; ", failures));

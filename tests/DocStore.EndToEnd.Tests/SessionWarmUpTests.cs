@@ -1,9 +1,17 @@
+using System.Transactions;
 using Dapper;
+using DocStore.Core.Mailboxes;
+using DocStore.Core.Security;
 using DocStore.EndToEnd.Tests.Infrastructure;
+using DocStore.Imap;
+using DocStore.Imap.Server;
+using DocStore.Storage.Auditing;
 using DocStore.Storage.Mailboxes;
+using DocStore.Storage.Principals;
 using DocStore.Testing;
 using MailKit;
 using MailKit.Security;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace DocStore.EndToEnd.Tests;
@@ -55,6 +63,37 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
         // A notification would have arrived with the query's answer.
         await connection.ExecuteAsync("SELECT 1");
         Assert.Equal(0, notified);
+    }
+
+    /// <summary>
+    /// Issue #3's STOREs after a restart: the warm-up sends one-UID STOREs one at a time and in
+    /// bursts the session runs as one group, each more often than the runtime's tier-1 threshold
+    /// (30 calls), so neither path is recompiled during a client's first STOREs. Counted by the
+    /// audit rows the warm-up writes in its transaction (a group's row says how many commands it held).
+    /// </summary>
+    [Fact]
+    public async Task The_session_warm_up_runs_single_and_grouped_stores_past_the_tier_one_threshold()
+    {
+        var dataSource = database.DataSource;
+        var backend = new ImapBackend(
+            new AuthenticationService(new UserStore(dataSource), new AuditLog(dataSource), new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System),
+            new MailboxStore(dataSource), new MailboxNotifier());
+        using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
+
+        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Empty(failures);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var (single, grouped) = await connection.QuerySingleAsync<(long, long)>("""
+            SELECT count(*) FILTER (WHERE details->>'uids' = '1' AND details->>'commands' IS NULL),
+                   count(*) FILTER (WHERE details->>'commands' = @burst)
+              FROM audit WHERE action = 'flags' AND collection_id = @inbox
+            """, new { burst = ImapWarmUp.BurstSize.ToString(System.Globalization.CultureInfo.InvariantCulture), inbox = user.Id });
+        Assert.True(single >= ImapWarmUp.StoreRounds, $"{single} one-UID STOREs run alone");
+        Assert.True(grouped >= ImapWarmUp.StoreRounds, $"{grouped} groups of {ImapWarmUp.BurstSize} STOREs");
+        // No Complete: the scope's end rolls everything back.
     }
 
     [Fact]
