@@ -127,7 +127,8 @@ public sealed class SignInTests : IClassFixture<FreshServer>
         await python.StandardInput.WriteLineAsync(fixture.AdminPassword);
         python.StandardInput.Close();
         var output = await python.StandardOutput.ReadToEndAsync() + await python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await python.WaitForExitAsync(timeout.Token);
 
         Assert.True(python.ExitCode == 0, output);
         Assert.StartsWith("OK", output, StringComparison.Ordinal);

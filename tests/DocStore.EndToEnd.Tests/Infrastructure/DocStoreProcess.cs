@@ -106,7 +106,7 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
             var output = server.Output;
             if (output.Contains("cannot listen", StringComparison.Ordinal))
             {
-                await child.WaitForExitAsync();
+                await WaitForExitAsync(child);
                 child.Dispose();
                 throw new PortTakenException(output);
             }
@@ -154,8 +154,7 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         {
             await kill.WaitForExitAsync();
         }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        await WaitForExitAsync(process);
         return process.ExitCode;
     }
 
@@ -163,7 +162,25 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         process.Kill(entireProcessTree: false);
-        await process.WaitForExitAsync();
+        await WaitForExitAsync(process);
+    }
+
+    /// <summary>
+    /// Every wait for a server's exit is bounded: it also waits for the end of the redirected
+    /// output, which a child that inherited the pipe could hold open for ever, and a test that
+    /// hangs there would hold up the whole run (session 13's CI ran into its time limit).
+    /// </summary>
+    private static async Task WaitForExitAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"docstore (pid {process.Id}, exited: {process.HasExited}) did not end, or its output did not, within 60 s", e);
+        }
     }
 
     public async ValueTask DisposeAsync()
