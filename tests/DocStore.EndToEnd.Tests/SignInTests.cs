@@ -120,17 +120,9 @@ public sealed class SignInTests : IClassFixture<FreshServer>
             print(typ, data[0].decode())
             c.logout()
             """;
-        var info = new ProcessStartInfo("python3") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        using var python = Process.Start(info)!;
-        await python.StandardInput.WriteLineAsync(fixture.AdminPassword);
-        python.StandardInput.Close();
-        var output = await python.StandardOutput.ReadToEndAsync() + await python.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await python.WaitForExitAsync(timeout.Token);
+        var (exitCode, output) = await ExternalTool.RunAsync("python3", ["-c", script], fixture.AdminPassword + "\n");
 
-        Assert.True(python.ExitCode == 0, output);
+        Assert.True(exitCode == 0, output);
         Assert.StartsWith("OK", output, StringComparison.Ordinal);
     }
 }
