@@ -231,6 +231,13 @@ internal static class ServeCommand
 
     private static async Task WarmUpFilingAsync(NpgsqlConnection connection, ILogger logger)
     {
+        // A connection opened inside a transaction scope (the session warm-up's, when two of its
+        // calls overlap) is skipped: its filing would wait for the scope's own uncommitted rows,
+        // and the scope for this open, until a timeout (30 s of start-up, and no warm-up).
+        if (Transaction.Current is not null)
+        {
+            return;
+        }
         try
         {
             if (!await MailboxStore.WarmUpFilingAsync(connection, CancellationToken.None))

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Transactions;
 using Dapper;
 using DocStore.Core.Mailboxes;
@@ -96,6 +97,32 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
         // No Complete: the scope's end rolls everything back.
     }
 
+    /// <summary>
+    /// The warm-up runs in one transaction, on one connection: two store calls at once would open
+    /// a second connection, whose filing warm-up waits for the first one's uncommitted rows while
+    /// the first waits for that open (session 13's IDLE step did this on a busy machine: 30 s of
+    /// start-up, then no warm-up). Each read of changes is slowed here, so an overlap shows.
+    /// </summary>
+    [Fact]
+    public async Task The_session_warm_up_never_runs_two_store_calls_at_once()
+    {
+        var dataSource = database.DataSource;
+        var (store, probe) = OneCallAtATime.Wrap(new MailboxStore(dataSource), slow: nameof(IMailboxStore.DeltaAsync));
+        var backend = new ImapBackend(
+            new AuthenticationService(new UserStore(dataSource), new AuditLog(dataSource), new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System),
+            store, new MailboxNotifier());
+        using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
+
+        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Empty(failures);
+        Assert.True(probe.SlowCalls > 0, "no read of changes was slowed");
+        Assert.Equal(1, probe.MostAtOnce);
+        // No Complete: the scope's end rolls everything back.
+    }
+
     [Fact]
     public async Task A_failing_session_warm_up_does_not_stop_the_server()
     {
@@ -123,6 +150,70 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
         finally
         {
             await own.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// A store that counts how many of its calls run at once, and holds each call of one method
+/// (<c>slow</c>) for a moment first, so that a call made meanwhile overlaps it.
+/// </summary>
+public class OneCallAtATime : DispatchProxy
+{
+    private static readonly MethodInfo RunTyped = typeof(OneCallAtATime).GetMethod(nameof(RunAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private IMailboxStore target = null!;
+    private string slow = "";
+    private int atOnce;
+    private int mostAtOnce;
+    private int slowCalls;
+
+    public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+    public int SlowCalls => Volatile.Read(ref slowCalls);
+
+    public static (IMailboxStore Store, OneCallAtATime Probe) Wrap(IMailboxStore target, string slow)
+    {
+        var store = Create<IMailboxStore, OneCallAtATime>();
+        var probe = (OneCallAtATime)(object)store;
+        (probe.target, probe.slow) = (target, slow);
+        return (store, probe);
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        var returns = targetMethod.ReturnType;
+        if (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return RunTyped.MakeGenericMethod(returns.GetGenericArguments()[0]).Invoke(this, [targetMethod, args]);
+        }
+        if (returns == typeof(Task))
+        {
+            return RunAsync<bool>(targetMethod, args);
+        }
+        return targetMethod.Invoke(target, args);
+    }
+
+    private async Task<T> RunAsync<T>(MethodInfo method, object?[]? args)
+    {
+        var now = Interlocked.Increment(ref atOnce);
+        for (var most = MostAtOnce; now > most && Interlocked.CompareExchange(ref mostAtOnce, now, most) != most; most = MostAtOnce)
+        {
+        }
+        try
+        {
+            if (string.Equals(method.Name, slow, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref slowCalls);
+                await Task.Delay(100);
+            }
+            var task = (Task)method.Invoke(target, args)!;
+            await task;
+            return task is Task<T> typed ? typed.Result : default!;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref atOnce);
         }
     }
 }

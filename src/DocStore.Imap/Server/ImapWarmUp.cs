@@ -91,15 +91,18 @@ public static class ImapWarmUp
             await Burst("b0", add: false);
             await Expect("w13", "STATUS INBOX (MESSAGES UNSEEN UIDNEXT SIZE)");
             await Expect("w14", "NOOP");
-            // IDLE woken by a change from elsewhere (a flag set through the store, then the
-            // signal the change listener would give): the shared change read and its answer.
-            var idle = await client.IdleAsync("w15", async () =>
+            // IDLE with a change from elsewhere (a flag set through the store just before; IDLE's
+            // catch-up answers it), then the signal the change listener would give (the shared
+            // change read of a woken session). The change is made before the IDLE, not after its
+            // "+": the caller's transaction holds one connection, and a store call running while
+            // the session reads would open a second one that waits for the first's rows.
+            var view = session.Selected!;
+            await backend.Mailboxes.StoreFlagsAsync(user, view.Mailbox.Id, [view.Messages[0].Uid], new Core.Mailboxes.FlagChange(Core.Mailboxes.FlagOperation.Add, ["\\Answered"]),
+                session.Actor, cancellationToken);
+            var idle = await client.IdleAsync("w15", () =>
             {
-                var view = session.Selected!;
-                var mailbox = view.Mailbox.Id;
-                await backend.Mailboxes.StoreFlagsAsync(user, mailbox, [view.Messages[0].Uid], new Core.Mailboxes.FlagChange(Core.Mailboxes.FlagOperation.Add, ["\\Answered"]),
-                    session.Actor, cancellationToken);
-                backend.Notifier.Changed(mailbox);
+                backend.Notifier.Changed(view.Mailbox.Id);
+                return Task.CompletedTask;
             }, cancellationToken);
             if (!idle.StartsWith("OK", StringComparison.Ordinal))
             {
