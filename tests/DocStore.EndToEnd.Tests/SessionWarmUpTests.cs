@@ -83,7 +83,10 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
             new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
         var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
 
-        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, CancellationToken.None);
+        // Bounded as docstore serve bounds it: a warm-up that waits for ever fails the test instead
+        // of holding up the run (session 13's CI: an IDLE step waiting for a FETCH that never came).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, timeout.Token);
 
         Assert.Empty(failures);
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -115,7 +118,10 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
             new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
         var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
 
-        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, CancellationToken.None);
+        // Bounded as docstore serve bounds it: a warm-up that waits for ever fails the test instead
+        // of holding up the run (session 13's CI: an IDLE step waiting for a FETCH that never came).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, timeout.Token);
 
         Assert.Empty(failures);
         Assert.True(probe.SlowCalls > 0, "no read of changes was slowed");
