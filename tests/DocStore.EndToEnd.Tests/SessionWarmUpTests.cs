@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Transactions;
 using Dapper;
 using DocStore.Core.Mailboxes;
+using DocStore.Core.Principals;
 using DocStore.Core.Security;
 using DocStore.EndToEnd.Tests.Infrastructure;
 using DocStore.Imap;
@@ -75,29 +76,17 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
     [Fact]
     public async Task The_session_warm_up_runs_single_and_grouped_stores_past_the_tier_one_threshold()
     {
-        var dataSource = database.DataSource;
-        var backend = new ImapBackend(
-            new AuthenticationService(new UserStore(dataSource), new AuditLog(dataSource), new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System),
-            new MailboxStore(dataSource), new MailboxNotifier());
-        using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
-        var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
-
-        // Bounded as docstore serve bounds it: a warm-up that waits for ever fails the test instead
-        // of holding up the run (session 13's CI: an IDLE step waiting for a FETCH that never came).
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, timeout.Token);
-
-        Assert.Empty(failures);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var (single, grouped) = await connection.QuerySingleAsync<(long, long)>("""
-            SELECT count(*) FILTER (WHERE details->>'uids' = '1' AND details->>'commands' IS NULL),
-                   count(*) FILTER (WHERE details->>'commands' = @burst)
-              FROM audit WHERE action = 'flags' AND collection_id = @inbox
-            """, new { burst = ImapWarmUp.BurstSize.ToString(System.Globalization.CultureInfo.InvariantCulture), inbox = user.Id });
-        Assert.True(single >= ImapWarmUp.StoreRounds, $"{single} one-UID STOREs run alone");
-        Assert.True(grouped >= ImapWarmUp.StoreRounds, $"{grouped} groups of {ImapWarmUp.BurstSize} STOREs");
-        // No Complete: the scope's end rolls everything back.
+        await WarmUpInScopeAsync(new MailboxStore(database.DataSource), async user =>
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync();
+            var (single, grouped) = await connection.QuerySingleAsync<(long, long)>("""
+                SELECT count(*) FILTER (WHERE details->>'uids' = '1' AND details->>'commands' IS NULL),
+                       count(*) FILTER (WHERE details->>'commands' = @burst)
+                  FROM audit WHERE action = 'flags' AND collection_id = @inbox
+                """, new { burst = ImapWarmUp.BurstSize.ToString(System.Globalization.CultureInfo.InvariantCulture), inbox = user.Id });
+            Assert.True(single >= ImapWarmUp.StoreRounds, $"{single} one-UID STOREs run alone");
+            Assert.True(grouped >= ImapWarmUp.StoreRounds, $"{grouped} groups of {ImapWarmUp.BurstSize} STOREs");
+        });
     }
 
     /// <summary>
@@ -109,24 +98,36 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
     [Fact]
     public async Task The_session_warm_up_never_runs_two_store_calls_at_once()
     {
+        var (store, probe) = OneCallAtATime.Wrap(new MailboxStore(database.DataSource), slow: nameof(IMailboxStore.DeltaAsync));
+
+        await WarmUpInScopeAsync(store, _ => Task.CompletedTask);
+
+        Assert.True(probe.SlowCalls > 0, "no read of changes was slowed");
+        Assert.Equal(1, probe.MostAtOnce);
+    }
+
+    /// <summary>
+    /// Runs the warm-up on <paramref name="store"/> as <c>docstore serve</c> does: as a scratch user
+    /// in a transaction scope that is never completed (the scope's end rolls everything back), and
+    /// bounded, so that a warm-up waiting for ever fails the test instead of holding up the run
+    /// (session 13's CI: an IDLE step waiting for a FETCH that never came). Every command must
+    /// answer OK; <paramref name="check"/> then looks inside the scope.
+    /// </summary>
+    private async Task WarmUpInScopeAsync(IMailboxStore store, Func<User, Task> check)
+    {
         var dataSource = database.DataSource;
-        var (store, probe) = OneCallAtATime.Wrap(new MailboxStore(dataSource), slow: nameof(IMailboxStore.DeltaAsync));
         var backend = new ImapBackend(
             new AuthenticationService(new UserStore(dataSource), new AuditLog(dataSource), new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System),
             store, new MailboxNotifier());
         using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
             new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
         var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
-
-        // Bounded as docstore serve bounds it: a warm-up that waits for ever fails the test instead
-        // of holding up the run (session 13's CI: an IDLE step waiting for a FETCH that never came).
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
         var failures = await ImapWarmUp.RunAsync(new ImapOptions(), backend, user, NullLogger.Instance, timeout.Token);
 
         Assert.Empty(failures);
-        Assert.True(probe.SlowCalls > 0, "no read of changes was slowed");
-        Assert.Equal(1, probe.MostAtOnce);
-        // No Complete: the scope's end rolls everything back.
+        await check(user);
     }
 
     [Fact]
