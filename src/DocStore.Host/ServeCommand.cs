@@ -134,12 +134,22 @@ internal static class ServeCommand
             // The host's own start (endpoints, TLS, the console's JSON) made methods hot too; let
             // their optimised compile finish before the first client comes (issue #3: it took
             // 0.3-0.4 s of CPU out of the first STOREs after a restart).
-            await WaitForQuietJitAsync(TimeSpan.FromSeconds(4), cancellationToken);
+            try
+            {
+                await WaitForQuietJitAsync(TimeSpan.FromSeconds(4), app.Lifetime.ApplicationStopping);
+            }
+            catch (OperationCanceledException)
+            {
+                // Told to stop meanwhile: the wait for the shutdown below returns at once.
+            }
             var state = app.Services.GetRequiredService<ImapServerState>();
             state.Listening($"imap://{imapAddress}:{imapOptions.Port}");
             state.Listening($"imaps://{imapAddress}:{imapOptions.TlsPort}");
-            startupLogger.LogInformation("DocStore is up: IMAP {Imap}:{ImapPort}, IMAPS {Imap}:{TlsPort}, HTTP http://{Http}:{HttpPort}/ ({Database})",
-                imapAddress, imapOptions.Port, imapAddress, imapOptions.TlsPort, httpAddress, httpPort, database.Description);
+            if (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                startupLogger.LogInformation("DocStore is up: IMAP {Imap}:{ImapPort}, IMAPS {Imap}:{TlsPort}, HTTP http://{Http}:{HttpPort}/ ({Database})",
+                    imapAddress, imapOptions.Port, imapAddress, imapOptions.TlsPort, httpAddress, httpPort, database.Description);
+            }
             await app.WaitForShutdownAsync(CancellationToken.None);
             startupLogger.LogInformation("DocStore is stopping");
         }
