@@ -119,8 +119,9 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
         var backend = new ImapBackend(
             new AuthenticationService(new UserStore(dataSource), new AuditLog(dataSource), new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System),
             store, new MailboxNotifier());
+        // The transaction outlives the run's bound, as in docstore serve (60 s against 30 s).
         using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromSeconds(120) }, TransactionScopeAsyncFlowOption.Enabled);
         var user = await SessionWarmUp.CreateUserAsync(dataSource, CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 

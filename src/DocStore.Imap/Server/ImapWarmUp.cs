@@ -91,18 +91,19 @@ public static class ImapWarmUp
             await Burst("b0", add: false);
             await Expect("w13", "STATUS INBOX (MESSAGES UNSEEN UIDNEXT SIZE)");
             await Expect("w14", "NOOP");
-            // IDLE with a change from elsewhere (a flag set through the store just before; IDLE's
-            // catch-up answers it), then the signal the change listener would give (the shared
-            // change read of a woken session). The change is made before the IDLE, not after its
-            // "+": the caller's transaction holds one connection, and a store call running while
-            // the session reads would open a second one that waits for the first's rows.
+            // IDLE with changes from elsewhere, made through the store while the session does not
+            // read (the caller's transaction holds one connection; a store call running beside the
+            // session's read would open a second one that waits for the first's rows): one before
+            // the IDLE, which its catch-up answers, then one while it waits, with the signal the
+            // change listener would give (the shared change read of a woken session).
             var view = session.Selected!;
-            await backend.Mailboxes.StoreFlagsAsync(user, view.Mailbox.Id, [view.Messages[0].Uid], new Core.Mailboxes.FlagChange(Core.Mailboxes.FlagOperation.Add, ["\\Answered"]),
-                session.Actor, cancellationToken);
-            var idle = await client.IdleAsync("w15", () =>
+            Task Flag(Core.Mailboxes.FlagOperation operation) => backend.Mailboxes.StoreFlagsAsync(user, view.Mailbox.Id, [view.Messages[0].Uid],
+                new Core.Mailboxes.FlagChange(operation, ["\\Answered"]), session.Actor, cancellationToken);
+            await Flag(Core.Mailboxes.FlagOperation.Add);
+            var idle = await client.IdleAsync("w15", async () =>
             {
+                await Flag(Core.Mailboxes.FlagOperation.Remove);
                 backend.Notifier.Changed(view.Mailbox.Id);
-                return Task.CompletedTask;
             }, cancellationToken);
             if (!idle.StartsWith("OK", StringComparison.Ordinal))
             {
@@ -206,29 +207,30 @@ public static class ImapWarmUp
         }
 
         /// <summary>
-        /// IDLE until the continuation, then <paramref name="change"/> and the FETCH it makes the
-        /// session send, then DONE; the tagged status.
+        /// IDLE until the catch-up's FETCH (the session waits for a signal after it and reads
+        /// nothing), then <paramref name="change"/>, the FETCH it makes the woken session send, and
+        /// DONE; the tagged status.
         /// </summary>
         public async Task<string> IdleAsync(string tag, Func<Task> change, CancellationToken cancellationToken)
         {
             await WriteAsync($"{tag} IDLE", default, cancellationToken);
-            var changed = false;
+            var fetches = 0;
             while (true)
             {
                 var line = await ReadLineAsync(cancellationToken);
-                if (line.StartsWith('+'))
-                {
-                    await change();
-                    changed = true;
-                }
-                else if (changed && line.StartsWith("* ", StringComparison.Ordinal) && line.Contains(" FETCH ", StringComparison.Ordinal))
-                {
-                    break;
-                }
-                else if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
                 {
                     return line[(tag.Length + 1)..];
                 }
+                if (!line.StartsWith("* ", StringComparison.Ordinal) || !line.Contains(" FETCH ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                if (++fetches == 2)
+                {
+                    break;
+                }
+                await change();
             }
             await WriteAsync("DONE", default, cancellationToken);
             return await ReadTaggedAsync(tag, cancellationToken);

@@ -179,6 +179,10 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         }
         catch (OperationCanceledException e)
         {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
             throw new TimeoutException($"docstore (pid {process.Id}, exited: {process.HasExited}) did not end, or its output did not, within 60 s", e);
         }
     }
