@@ -116,22 +116,8 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a CLI verb to completion: exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string? standardInput, params string[] arguments)
-    {
-        var info = HostCommand(arguments);
-        info.RedirectStandardInput = true;
-        using var verb = Process.Start(info)!;
-        var stdout = verb.StandardOutput.ReadToEndAsync();
-        var stderr = verb.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            await verb.StandardInput.WriteAsync(standardInput);
-        }
-        verb.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await verb.WaitForExitAsync(timeout.Token);
-        return (verb.ExitCode, await stdout + await stderr);
-    }
+    public static Task<(int ExitCode, string Output)> RunAsync(string? standardInput, params string[] arguments) =>
+        ExternalTool.RunAsync(HostCommand(arguments), standardInput);
 
     /// <summary>
     /// Whatever the tests did, the stored invariants hold (issue #5): <c>docstore check</c> beside
@@ -165,27 +151,7 @@ public sealed partial class DocStoreProcess : IAsyncDisposable
         await WaitForExitAsync(process);
     }
 
-    /// <summary>
-    /// Every wait for a server's exit is bounded: it also waits for the end of the redirected
-    /// output, which a child that inherited the pipe could hold open for ever, and a test that
-    /// hangs there would hold up the whole run (session 13's CI ran into its time limit).
-    /// </summary>
-    private static async Task WaitForExitAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException e)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            throw new TimeoutException($"docstore (pid {process.Id}, exited: {process.HasExited}) did not end, or its output did not, within 60 s", e);
-        }
-    }
+    private static Task WaitForExitAsync(Process process) => ExternalTool.WaitForExitAsync(process, TimeSpan.FromSeconds(60));
 
     public async ValueTask DisposeAsync()
     {
