@@ -135,14 +135,7 @@ internal static class ServeCommand
             // their optimised compile finish before saying "up" (what the bench and a service
             // manager's readiness check wait for; a client that connects meanwhile is served): it
             // took 0.3-0.4 s of CPU out of the first STOREs after a restart (issue #3).
-            try
-            {
-                await WaitForQuietJitAsync(TimeSpan.FromSeconds(4), app.Lifetime.ApplicationStopping);
-            }
-            catch (OperationCanceledException)
-            {
-                // Told to stop meanwhile: the wait for the shutdown below returns at once.
-            }
+            await WaitForQuietJitAsync(TimeSpan.FromSeconds(4), app.Lifetime.ApplicationStopping);
             var state = app.Services.GetRequiredService<ImapServerState>();
             state.Listening($"imap://{imapAddress}:{imapOptions.Port}");
             state.Listening($"imaps://{imapAddress}:{imapOptions.TlsPort}");
@@ -226,16 +219,20 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>Waits until no method has been compiled for 300 ms, or <paramref name="limit"/> has passed.</summary>
-    private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until no method has been compiled for 300 ms, or <paramref name="limit"/> has passed,
+    /// or <paramref name="stop"/> is cancelled (then it returns: the caller goes on to stop).
+    /// </summary>
+    private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken stop)
     {
         var started = Stopwatch.GetTimestamp();
         var count = JitInfo.GetCompiledMethodCount();
         var quietSince = started;
         while (Stopwatch.GetElapsedTime(started) < limit
-            && Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300))
+            && Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromMilliseconds(300)
+            && !stop.IsCancellationRequested)
         {
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(50, CancellationToken.None);
             var now = JitInfo.GetCompiledMethodCount();
             if (now != count)
             {
@@ -248,13 +245,6 @@ internal static class ServeCommand
     {
         try
         {
-            // A connection opened inside a transaction scope (the session warm-up's, were two of
-            // its calls to overlap) is skipped: its filing would wait for the scope's own
-            // uncommitted rows, and the scope for this open, until a timeout.
-            if (Transaction.Current is not null)
-            {
-                return;
-            }
             if (!await MailboxStore.WarmUpFilingAsync(connection, CancellationToken.None))
             {
                 logger.LogWarning("The filing warm-up did not file its mail");

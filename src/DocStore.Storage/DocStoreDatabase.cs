@@ -179,8 +179,11 @@ public sealed class DocStoreDatabase : IAsyncDisposable
     {
         var builder = new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).UseLoggerFactory(loggerFactory);
         // DocStore opens its connections asynchronously; a synchronous open (none at the time of
-        // writing) skips the warm-up rather than blocking on it.
-        builder.UsePhysicalConnectionInitializer(_ => { }, connection => warmUp.Run?.Invoke(connection) ?? Task.CompletedTask);
+        // writing) skips the warm-up rather than blocking on it. So does an open inside a
+        // transaction scope (the session warm-up's): the warm-up's own transaction would wait for
+        // the scope's uncommitted rows, and the scope for this open.
+        builder.UsePhysicalConnectionInitializer(_ => { },
+            connection => System.Transactions.Transaction.Current is null ? warmUp.Run?.Invoke(connection) ?? Task.CompletedTask : Task.CompletedTask);
         // The statements every IMAP command runs (STORE, FETCH's reads, the update check) are
         // prepared on each pooled connection after their second use, so PostgreSQL stops planning
         // them each time (STORE's statement took longer to plan than to run). A connection string
