@@ -5,9 +5,11 @@
 # migrations. Per mail = (Ir of N2 calls - Ir of N1 calls) / (N2 - N1), so start-up, catalogue
 # loading and the fixture cancel out. Each run starts from a copy of the same migrated cluster.
 #
-#   bench/pg-callgrind/run.sh [--runs N1,N2] [--keep DIR] [--wrapper]
+#   bench/pg-callgrind/run.sh [--runs N1,N2] [--keep DIR] [--wrapper | --own | --call FUNCTION]
 #
-# --wrapper measures bench_read instead (the fixture's reads without the filing), the part of
+# --own files through bench_file_own, the server's APPEND statement into an own mailbox named by
+# its levels; --call any function of one integer (the mail's number) defined by setup.sql or a
+# migration. --wrapper measures bench_read instead (the fixture's reads without the filing), the part of
 # bench_file's figure that is not file_mail and its commit. Needs valgrind and PostgreSQL 15's
 # server binaries; run as root (it switches to the postgres user) or as postgres.
 set -euo pipefail
@@ -23,6 +25,8 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
         --wrapper) call=bench_read; shift ;;
+        --own) call=bench_file_own; shift ;;
+        --call) call=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done

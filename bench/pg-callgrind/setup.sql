@@ -52,6 +52,35 @@ BEGIN
     RETURN v_uid;
 END $$;
 
+-- The same as the server's APPEND into one of the user's own mailboxes sends it
+-- (MailboxStore.Messages.cs, FileMailIntoOwn): the mailbox named by its levels and resolved in the
+-- statement, whose plan PostgreSQL's plan cache keeps or makes again per call as for the server's
+-- prepared statement (a PL/pgSQL statement's variables are its parameters).
+CREATE FUNCTION bench_file_own(i integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    m bench_mail;
+    v_levels text[] := ARRAY['INBOX'];
+    v_user bigint := (SELECT id FROM principal WHERE name = 'bench');
+    v_uid bigint;
+BEGIN
+    SELECT * INTO m FROM bench_mail WHERE n = i;
+    SELECT f.o_uid INTO v_uid
+      FROM file_mail(COALESCE((
+               WITH RECURSIVE walk AS (
+                   SELECT c.id, 1 AS depth FROM collection c
+                    WHERE c.parent_id IS NULL AND c.name = (v_levels)[1] AND c.owner_id = v_user
+                   UNION ALL
+                   SELECT c.id, w.depth + 1 FROM walk w JOIN collection c ON c.parent_id = w.id AND c.name = (v_levels)[w.depth + 1]
+                    WHERE w.depth < cardinality(v_levels)
+               )
+               SELECT id FROM walk WHERE depth = cardinality(v_levels)), 0),
+                     v_user, v_user, 'bench', '127.0.0.1'::inet, 'callgrind',
+                     m.sha256, octet_length(m.data)::bigint, m.data, m.body_sha256, m.message_id, 'Bench mail ' || i, m.structure,
+                     false, false, false, false, false, '{}'::text[], now(), 0::smallint,
+                     '{}'::bytea[], '{}'::bigint[], '{}'::bytea[], '{}'::text[], '{}'::text[], interval '30 days') f;
+    RETURN v_uid;
+END $$;
+
 -- The mailbox the measured mails go into already holds 1,000 (run.sh then analyses the tables):
 -- without this the planner, which sees empty tables, would scan versions for the SHA-256 and the
 -- cost of a filing would grow with the run.
