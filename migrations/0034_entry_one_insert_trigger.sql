@@ -1,12 +1,17 @@
--- One PL/pgSQL call per new entry instead of two (issue #3, APPEND against Dovecot sdbox). Every
--- INSERT into entry ran two BEFORE ROW triggers, entry_assign_uid_and_modseq (0001/0018/0033:
--- the UID and modseq from the collection row) and entry_size_from_version (0019/0030/0033: the
--- version's size, read FOR KEY SHARE, and the offset's bound), each a PL/pgSQL call with its own
--- set-up. For an INSERT they are now one function doing the same in the same order; UPDATEs keep
--- the two triggers as they were (entry_assign_modseq, and entry_size_from_version now only on
--- UPDATE). Same refusals with the same SQLSTATEs and constraint names.
--- callgrind (bench/pg-callgrind), per new mail: 2,225,500 -> 2,207,900 instructions (-17,600,
--- reproduced within 1,100).
+-- entry's CHECK constraints and BEFORE INSERT triggers (issue #3, APPEND against Dovecot sdbox;
+-- 0033 says why CHECK constraints cost every statement that writes the table).
+-- 1. entry's two rules go into the BEFORE triggers its rows already run (as 0031 did for
+--    collection): the UID is checked where it is handed out (an UPDATE cannot change it: that
+--    trigger refuses it), the internal date's offset wherever a row gets one, so
+--    entry_size_from_version now also fires on an UPDATE that sets the offset. Same SQLSTATE and
+--    constraint name.
+-- 2. Every INSERT ran two BEFORE ROW triggers, entry_assign_uid_and_modseq (0001/0018: the UID
+--    and modseq from the collection row) and entry_size_from_version (0019/0030: the version's
+--    size, read FOR KEY SHARE), each a PL/pgSQL call with its own set-up. For an INSERT they are
+--    now one function doing the same in the same order; UPDATEs keep the two triggers
+--    (entry_assign_modseq, and entry_size_from_version now only on UPDATE).
+-- callgrind (bench/pg-callgrind), per new mail: the single trigger -17,600 instructions (2,225,500
+-- -> 2,207,900, reproduced within 1,100); see 0033 for the two together.
 CREATE FUNCTION entry_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     next_uid    bigint;
@@ -89,3 +94,5 @@ CREATE TRIGGER entry_before_insert BEFORE INSERT ON entry
     FOR EACH ROW EXECUTE FUNCTION entry_before_insert();
 CREATE TRIGGER entry_size_from_version BEFORE UPDATE OF document_id, version_number, internal_date_offset ON entry
     FOR EACH ROW EXECUTE FUNCTION entry_size_from_version();
+
+ALTER TABLE entry DROP CONSTRAINT entry_uid_check, DROP CONSTRAINT entry_internal_date_offset_check;

@@ -7,7 +7,7 @@ using Xunit;
 namespace DocStore.Storage.Tests.Migrations;
 
 /// <summary>
-/// Migration 0033: the CHECK constraints of the rows a new mail writes (blob, blob_chunk,
+/// Migrations 0033 and 0034: the CHECK constraints of the rows a new mail writes (blob, blob_chunk,
 /// document, version, entry) became domains and entry's BEFORE triggers, so no statement parses
 /// them again; every value they refused is still refused, on INSERT and on UPDATE, with the same
 /// error code, and readers get the columns in their old types.
