@@ -99,14 +99,16 @@ public sealed partial class MailboxStore
     // modseq 0, but the keywords of the mailbox's documents aggregated once and hash-joined,
     // instead of one index probe and aggregate per entry (20,000 for a 20,000-message mailbox,
     // which took about 40 % of the query's time). SelectMessages keeps the per-entry form for
-    // the few rows a change read returns.
+    // the few rows a change read returns. Unordered: PostgreSQL's sort of the joined rows cost
+    // about as much CPU as the rest of the query (18 of 35 ms for 20,000 messages, perf stat of
+    // the backend), and the rows mostly come in UID order already (the table's insertion order),
+    // so the reader puts them in order instead (InUidOrder).
     private const string SelectAllMessages = MessageRow + "\n" + """
           LEFT JOIN (SELECT dt.document_id, array_agg(dt.tag ORDER BY dt.tag COLLATE "C") AS tags
                        FROM document_tag dt
                       WHERE dt.document_id IN (SELECT m.document_id FROM entry m WHERE m.collection_id = @collection)
                       GROUP BY dt.document_id) t ON t.document_id = e.document_id
          WHERE e.collection_id = @collection AND e.modseq > @modSeq
-         ORDER BY e.uid
         """;
 
     private const string SelectVersion = """
@@ -380,6 +382,23 @@ public sealed partial class MailboxStore
         while (await reader.ReadAsync(cancellationToken))
         {
             messages.Add(ReadSummary(reader));
+        }
+        return modSeq == 0 ? InUidOrder(messages) : messages;
+    }
+
+    /// <summary>
+    /// <paramref name="messages"/> sorted by UID (unique in a mailbox); one pass when they came in
+    /// order, as a mailbox's rows mostly do until STOREs move them.
+    /// </summary>
+    private static List<MessageSummary> InUidOrder(List<MessageSummary> messages)
+    {
+        for (var i = 1; i < messages.Count; i++)
+        {
+            if (messages[i].Uid < messages[i - 1].Uid)
+            {
+                messages.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
+                break;
+            }
         }
         return messages;
     }

@@ -85,6 +85,28 @@ public sealed class MailboxMessageTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_mailbox_whose_rows_a_store_moved_still_reads_in_uid_order()
+    {
+        // SELECT's read has no ORDER BY (PostgreSQL's sort cost as much as the rest of it): the
+        // order is the reader's. A STORE writes a new row version behind the others.
+        var user = await NewUserAsync(database.DataSource);
+        var mailbox = await CreateMailboxAsync(store, user, "Moved");
+        for (var i = 0; i < 5; i++)
+        {
+            await AppendAsync(store, user, mailbox, Message());
+        }
+        await store.StoreFlagsAsync(user, mailbox.Id, new[] { 1u, 3u }, new FlagChange(FlagOperation.Add, [@"\Flagged"]), ActorFor(user), None);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var physical = (await connection.QueryAsync<long>(
+            "SELECT uid FROM entry WHERE collection_id = @id ORDER BY ctid", new { id = mailbox.Id })).ToList();
+        Assert.NotEqual(physical.Order(), physical);
+        var messages = await store.MessagesAsync(user, mailbox.Id, None);
+        Assert.Equal([1u, 2u, 3u, 4u, 5u], messages.Select(m => m.Uid));
+        Assert.Equal([true, false, true, false, false], messages.Select(m => m.Flags.Flagged));
+    }
+
+    [Fact]
     public async Task Appending_files_a_document_titled_by_the_decoded_subject_with_the_given_flags()
     {
         var user = await NewUserAsync(database.DataSource);
