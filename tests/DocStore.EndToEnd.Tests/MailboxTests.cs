@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using DocStore.EndToEnd.Tests.Infrastructure;
 using MailKit;
@@ -78,6 +79,48 @@ public sealed class MailboxTests : IClassFixture<FreshServer>
         Assert.Equal("plain", summary.Body!.ContentType.MediaSubtype);
     }
 
+
+    [Fact]
+    public async Task A_literal_trickling_in_small_pieces_is_filed_whole_and_one_cut_off_files_nothing()
+    {
+        // The server waits for up to 64 KB of a literal at a time: 150 KB in 7,000-byte pieces
+        // crosses that chunk twice, and a piece ends inside a chunk.
+        using var client = await SignInAsync();
+        var folder = await NewFolderAsync(client);
+        var body = new StringBuilder();
+        for (var line = 0; body.Length < 150_000; line++)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"line {line} of a long letter\r\n");
+        }
+        var bytes = Encoding.ASCII.GetBytes("From: alice@example.com\r\nSubject: trickled\r\nMessage-ID: <trickle@example.com>\r\n\r\n" + body);
+
+        await using (var imap = await RawImap.ConnectAsync(fixture.Server.TlsPort))
+        {
+            await imap.CommandAsync("a1", $"LOGIN admin {fixture.AdminPassword}");
+            await imap.SendAsync($"a2 APPEND {folder.FullName} {{{bytes.Length}+}}\r\n");
+            for (var at = 0; at < bytes.Length; at += 7000)
+            {
+                await imap.SendAsync(Encoding.ASCII.GetString(bytes, at, Math.Min(7000, bytes.Length - at)));
+                await Task.Delay(5);
+            }
+            await imap.SendAsync("\r\n");
+            var answer = await imap.ReadLineAsync();
+            Assert.StartsWith("a2 OK [APPENDUID ", answer, StringComparison.Ordinal);
+
+            // A second literal whose connection ends 100 KB in: nothing is filed.
+            await imap.SendAsync($"a3 APPEND {folder.FullName} {{{bytes.Length}+}}\r\n");
+            await imap.SendAsync(Encoding.ASCII.GetString(bytes, 0, 100_000));
+        }
+
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(1, folder.Count);
+        using var fetched = new MemoryStream();
+        using (var stream = await folder.GetStreamAsync(0, string.Empty))
+        {
+            await stream.CopyToAsync(fetched);
+        }
+        Assert.Equal(bytes, fetched.ToArray());
+    }
     [Fact]
     public async Task Flags_are_stored_and_expunge_removes_only_deleted_messages()
     {

@@ -83,6 +83,12 @@ public sealed partial class ImapSession
     internal const int InMemoryLiteralLimit = 256 * 1024;
 
     /// <summary>
+    /// The most of a literal a read waits for: far below the transport's read buffer limit (1 MiB),
+    /// which would otherwise stop the socket's reads before the pipe held what this read waits for.
+    /// </summary>
+    private const int LiteralReadChunk = 64 * 1024;
+
+    /// <summary>
     /// Copies a literal the parser hands over (APPEND's message, up to APPENDLIMIT) as it arrives:
     /// into memory up to <see cref="InMemoryLiteralLimit"/>, otherwise to a temporary file, so a
     /// large one is never held whole in memory. False when the connection ended first.
@@ -100,7 +106,11 @@ public sealed partial class ImapSession
             ReadResult read;
             using (var timeout = StartTimeout(cancellationToken))
             {
-                read = await Connection.Input.ReadAsync(timeout.Token);
+                // Woken once the rest (or a chunk of it) is there, not for every piece the
+                // transport receives: a 16 KB APPEND arrives in 4 KB blocks, and each wake-up
+                // of this read was a hand-off to another thread. The idle timeout now bounds a
+                // chunk rather than a piece: a client must send 64 KB in 30 minutes, 36 bytes/s.
+                read = await Connection.Input.ReadAtLeastAsync((int)Math.Min(remaining, LiteralReadChunk), timeout.Token);
             }
             var buffer = read.Buffer;
             var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
