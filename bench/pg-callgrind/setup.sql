@@ -95,3 +95,38 @@ BEGIN
     RETURN octet_length(m.data) + (SELECT id FROM collection WHERE name = 'INBOX') + (SELECT id FROM principal WHERE name = 'bench')
            + (SELECT id FROM principal WHERE name = 'bench');
 END $$;
+
+-- One sequential STORE as the server sends it (MailboxStore.Flags.cs, StoreOwnFlagsCall with
+-- Storage:FlagDurability = durable): `STORE <n> +FLAGS.SILENT (\Flagged)` on the mail with UID
+-- i - 1000, so run.sh's calls 1001.. each flag a mail that was not flagged (every call changes a
+-- row). bench_unstore removes \Flagged from UID i - 500 (flagged below), bench_store_seen adds
+-- \Seen to UID i - 1000 (none is seen). One call, one transaction; bench_store_read is the
+-- wrappers' own reads without the STORE.
+CREATE FUNCTION bench_store(i integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v_user bigint := (SELECT id FROM principal WHERE name = 'bench');
+BEGIN
+    RETURN (SELECT s.o_after FROM store_own_flags((SELECT id FROM collection WHERE name = 'INBOX'), v_user, ARRAY[i - 1000::bigint],
+        true, false, false, true, false, false, 1, v_user, 'bench', '127.0.0.1'::inet, 'callgrind', '\Flagged', false) s);
+END $$;
+CREATE FUNCTION bench_unstore(i integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v_user bigint := (SELECT id FROM principal WHERE name = 'bench');
+BEGIN
+    RETURN (SELECT s.o_after FROM store_own_flags((SELECT id FROM collection WHERE name = 'INBOX'), v_user, ARRAY[i - 500::bigint],
+        false, false, false, true, false, false, 1, v_user, 'bench', '127.0.0.1'::inet, 'callgrind', '\Flagged', false) s);
+END $$;
+CREATE FUNCTION bench_store_seen(i integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v_user bigint := (SELECT id FROM principal WHERE name = 'bench');
+BEGIN
+    RETURN (SELECT s.o_after FROM store_own_flags((SELECT id FROM collection WHERE name = 'INBOX'), v_user, ARRAY[i - 1000::bigint],
+        true, true, false, false, false, false, 1, v_user, 'bench', '127.0.0.1'::inet, 'callgrind', '\Seen', false) s);
+END $$;
+CREATE FUNCTION bench_store_read(i integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v_user bigint := (SELECT id FROM principal WHERE name = 'bench');
+BEGIN
+    RETURN (SELECT i + (SELECT id FROM collection WHERE name = 'INBOX') + v_user);
+END $$;
+UPDATE entry SET flagged = true WHERE uid > 500;
