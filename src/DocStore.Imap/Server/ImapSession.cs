@@ -103,11 +103,12 @@ public sealed partial class ImapSession : IAsyncDisposable
             if (await ReadAheadStoresAsync(command, cancellationToken) is { } pipelined)
             {
                 var goOn = await StoreBatch.ExecuteAsync(this, pipelined, cancellationToken);
-                await FlushAsync(cancellationToken);
                 if (!goOn)
                 {
+                    await FlushAsync(cancellationToken);
                     break;
                 }
+                await FlushUnlessPipelinedAsync(cancellationToken);
                 continue;
             }
             try
@@ -118,8 +119,29 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 await ReleaseStreamedLiteralsAsync();
             }
-            await FlushAsync(cancellationToken);
+            await FlushUnlessPipelinedAsync(cancellationToken);
         }
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Flushes a command's answer unless the client has already sent a whole further line
+    /// (pipelined commands, RFC 9051 §5.5): that command's answer goes out with this one, in one
+    /// write instead of one per command (as Dovecot corks its output while input is waiting). A
+    /// command that waits for the client (a continuation, IDLE) flushes what is pending itself.
+    /// </summary>
+    private Task FlushUnlessPipelinedAsync(CancellationToken cancellationToken)
+    {
+        if (pendingRead is null && Connection.Input.TryRead(out var buffered))
+        {
+            var lineWaiting = buffered.Buffer.PositionOf((byte)'\n') is not null;
+            Connection.Input.AdvanceTo(buffered.Buffer.Start);
+            if (lineWaiting && State != SessionState.Logout)
+            {
+                return FlushIfLargeAsync(cancellationToken);
+            }
+        }
+        return FlushAsync(cancellationToken);
     }
 
     /// <summary>Signs the session in: new state, larger limits.</summary>
@@ -316,11 +338,13 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 Connection.Input.AdvanceTo(reader.Position);
             }
-            await FlushAsync(cancellationToken);
             if (outcome == StepOutcome.Command)
             {
+                // Whatever is pending (a corked answer, see FlushUnlessPipelinedAsync) goes out
+                // with this command's answer.
                 return command;
             }
+            await FlushAsync(cancellationToken);
             if (outcome == StepOutcome.StreamLiteral)
             {
                 if (!await StreamLiteralAsync(literalToStream, cancellationToken))

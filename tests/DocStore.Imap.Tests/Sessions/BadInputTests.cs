@@ -167,4 +167,23 @@ public sealed class BadInputTests
 
         Assert.Equal(["p1 OK NOOP completed", "p2 OK CAPABILITY completed", "p3 OK NOOP completed"], lines.Where(l => !l.StartsWith('*')), StringComparer.Ordinal);
     }
+
+    [Fact]
+    public async Task Pipelined_answers_go_out_in_one_write_and_a_lone_command_is_answered_at_once()
+    {
+        await using var imap = new SessionHarness();
+        await imap.ReadLineAsync();
+        var before = imap.Flushes;
+
+        // Sent in one write: the server has all three lines when it answers the first.
+        await imap.SendAsync("p1 NOOP\r\np2 CAPABILITY\r\np3 NOOP\r\n");
+        await imap.ReadUntilTaggedAsync("p3");
+        Assert.Equal(before + 1, imap.Flushes);
+
+        // A whole line and half of the next: the first is answered without waiting for the rest.
+        await imap.SendAsync("p4 NOOP\r\np5 NO");
+        Assert.Equal("p4 OK NOOP completed", (await imap.ReadUntilTaggedAsync("p4"))[^1]);
+        await imap.SendAsync("OP\r\n");
+        Assert.Equal("p5 OK NOOP completed", (await imap.ReadUntilTaggedAsync("p5"))[^1]);
+    }
 }

@@ -23,6 +23,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Task session;
     private readonly CancellationTokenSource stop = new();
     private readonly WatchedReader input;
+    private readonly CountingWriter output;
 
     public SessionHarness(ImapOptions? options = null, IPAddress? remote = null, bool tls = false, IMailboxStore? mailboxes = null, MailboxNotifier? notifier = null)
     {
@@ -30,7 +31,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         Audit = new MemoryAudit();
         Options = options ?? new ImapOptions();
         input = new WatchedReader(toServer.Reader);
-        var connection = new ImapConnection(new DuplexPipe(input, toClient.Writer), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
+        output = new CountingWriter(toClient.Writer);
+        var connection = new ImapConnection(new DuplexPipe(input, output), new IPEndPoint(remote ?? IPAddress.Loopback, 50000), tls);
         var authentication = new AuthenticationService(Users, Audit, new LoginThrottle(TimeProvider.System), new VerifiedPasswordCache(TimeProvider.System), TimeProvider.System);
         var backend = new ImapBackend(authentication, mailboxes ?? new NoMailboxes(), notifier ?? new MailboxNotifier());
         var imap = new ImapSession(connection, Options, backend, NullLogger.Instance);
@@ -54,6 +56,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     public ImapOptions Options { get; }
 
     public Task Session => session;
+
+    /// <summary>How often the server has flushed its output: each flush is a write to the socket.</summary>
+    public int Flushes => output.Flushes;
 
     public async Task SendAsync(string text)
     {
@@ -162,6 +167,30 @@ internal sealed class SessionHarness : IAsyncDisposable
         public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
 
         public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+    }
+
+    /// <summary>The server's output, counting its flushes.</summary>
+    private sealed class CountingWriter(PipeWriter inner) : PipeWriter
+    {
+        private int flushes;
+
+        public int Flushes => Volatile.Read(ref flushes);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref flushes);
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
 
         public override void Complete(Exception? exception = null) => inner.Complete(exception);
     }
