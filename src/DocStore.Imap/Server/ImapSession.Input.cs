@@ -107,8 +107,8 @@ public sealed partial class ImapSession
             using (var timeout = StartTimeout(cancellationToken))
             {
                 // Woken once the rest (or a chunk of it) is there, not for every piece the
-                // transport receives: a 16 KB APPEND arrives in 4 KB blocks, and each wake-up
-                // of this read was a hand-off to another thread. The idle timeout now bounds a
+                // transport receives: a 16 KB APPEND arrives in 4 KB blocks, and a wake-up of
+                // this read can be a hand-off to another thread. The idle timeout now bounds a
                 // chunk rather than a piece: a client must send 64 KB in 30 minutes, 36 bytes/s.
                 read = await Connection.Input.ReadAtLeastAsync((int)Math.Min(remaining, LiteralReadChunk), timeout.Token);
             }
