@@ -102,10 +102,8 @@ public sealed partial class ImapSession : IAsyncDisposable
             }
             if (await ReadAheadStoresAsync(command, cancellationToken) is { } pipelined)
             {
-                var goOn = await StoreBatch.ExecuteAsync(this, pipelined, cancellationToken);
-                if (!goOn)
+                if (!await StoreBatch.ExecuteAsync(this, pipelined, cancellationToken))
                 {
-                    await FlushAsync(cancellationToken);
                     break;
                 }
                 await FlushUnlessPipelinedAsync(cancellationToken);
@@ -121,6 +119,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             }
             await FlushUnlessPipelinedAsync(cancellationToken);
         }
+        // What the last commands left corked (LOGOUT's answer, a group that ended the session).
         await FlushAsync(cancellationToken);
     }
 
@@ -136,7 +135,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         {
             var lineWaiting = buffered.Buffer.PositionOf((byte)'\n') is not null;
             Connection.Input.AdvanceTo(buffered.Buffer.Start);
-            if (lineWaiting && State != SessionState.Logout)
+            if (lineWaiting)
             {
                 return FlushIfLargeAsync(cancellationToken);
             }

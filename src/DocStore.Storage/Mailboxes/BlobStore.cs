@@ -38,18 +38,22 @@ internal static class BlobStore
     /// </summary>
     public static async Task<SpooledBlob> SpoolAsync(Stream source, CancellationToken cancellationToken)
     {
-        if (source is MemoryStream { Position: 0 } memory && memory.Length <= InMemoryLimit
-            && memory.TryGetBuffer(out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length)
-        {
-            // An APPEND literal the session read into an array of exactly its size: hashed and
-            // filed from that array, not a second copy of it (issue #3: one 16 KB copy and
-            // allocation less per APPEND). Only the whole array is taken, so Bytes is the content.
-            return new SpooledBlob(new MemoryStream(whole.Array, writable: false), SHA256.HashData(whole.Array), whole.Array);
-        }
         if (source.CanSeek && source.Length - source.Position <= InMemoryLimit)
         {
-            var bytes = new byte[source.Length - source.Position];
-            await source.ReadExactlyAsync(bytes, cancellationToken);
+            // An APPEND literal the session read into an array of exactly its size is hashed and
+            // filed from that array, not a second copy of it (issue #3: one 16 KB copy and
+            // allocation less per APPEND). Only the whole array is taken, so Bytes is the content.
+            byte[] bytes;
+            if (source is MemoryStream { Position: 0 } memory && memory.TryGetBuffer(out var whole)
+                && whole.Offset == 0 && whole.Count == whole.Array!.Length)
+            {
+                bytes = whole.Array;
+            }
+            else
+            {
+                bytes = new byte[source.Length - source.Position];
+                await source.ReadExactlyAsync(bytes, cancellationToken);
+            }
             return new SpooledBlob(new MemoryStream(bytes, writable: false), SHA256.HashData(bytes), bytes);
         }
 
