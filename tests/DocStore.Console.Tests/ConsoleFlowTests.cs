@@ -75,16 +75,31 @@ public sealed partial class ConsoleFlowTests : IClassFixture<ConsoleBrowser>
         await SignInAsync(page, "admin", fixture.AdminPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Collections" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "admin's collections" })).ToBeVisibleAsync();
-        foreach (var name in new[] { "Cases/Smith", "Closed" })
-        {
-            await page.GetByLabel("Full name").FillAsync(name);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Created {name}");
-        }
+        await page.GetByLabel("Full name").FillAsync("Cases/Smith");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page.Locator("button.node[data-collection='Cases/Smith']")).ToBeVisibleAsync();
 
-        // Rename and move under Closed in one step.
+        // The tree's reload after creating Closed arrives only once the administrator has
+        // begun typing a new name for Cases/Smith: the reload must not wipe it (it did, and
+        // a CI run renamed Cases/Smith to Closed/Smith).
+        var reloadHeld = new TaskCompletionSource();
+        var holding = true;
+        await page.RouteAsync(url => holding && new Uri(url).AbsolutePath == "/api/collections", async route =>
+        {
+            if (route.Request.Method == "GET") await reloadHeld.Task;
+            await route.ContinueAsync();
+        });
+        await page.GetByLabel("Full name").FillAsync("Closed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Created Closed");
         await page.Locator("button.node[data-collection='Cases/Smith']").ClickAsync();
         await page.GetByLabel("New name").FillAsync("Smith-Jones");
+        holding = false;
+        reloadHeld.SetResult();
+        await Expect(page.Locator("button.node[data-collection='Closed']")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("New name")).ToHaveValueAsync("Smith-Jones");
+
+        // Rename and move under Closed in one step.
         await page.GetByLabel("New parent").SelectOptionAsync("Closed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename or move" }).ClickAsync();
         await Expect(page.Locator("button.node[data-collection='Closed/Smith-Jones']")).ToBeVisibleAsync();

@@ -12,6 +12,8 @@ export function render(main, { session }) {
   let owner = session.name;
   let selected = null;
   let all = [];
+  // What the detail panel shows, and its parts a reload refreshes without redrawing the forms.
+  let panel = null;
   const status = h('div', { 'aria-live': 'polite' });
   const tree = h('div', { class: 'tree-panel' });
   const detail = h('div', { class: 'detail-panel', 'aria-live': 'polite' });
@@ -42,8 +44,11 @@ export function render(main, { session }) {
       if (mine !== loads) return;
       all = result.collections;
       drawTree(result.collections);
-      const again = result.collections.find((c) => c.id === selected?.id);
-      drawDetail(again ?? null);
+      const again = result.collections.find((c) => c.id === selected?.id) ?? null;
+      // A reload that finds the open collection as it was (a create, or another's change
+      // elsewhere in the tree) must not wipe what is being typed into its forms.
+      if (again && panel?.collection.id === again.id && panel.collection.name === again.name) refreshDetail(again);
+      else drawDetail(again);
     } catch (error) {
       clear(tree).append(notice('error', error.message));
     }
@@ -68,8 +73,34 @@ export function render(main, { session }) {
     clear(tree).append(h('h2', { text: `${owner}'s collections` }), h('nav', { 'aria-label': 'Collection tree', class: 'tree' }, list(0)));
   }
 
+  function facts(collection) {
+    return h('dl', {},
+      h('dt', { text: 'Id' }), h('dd', { text: String(collection.id) }),
+      h('dt', { text: 'Special use' }), h('dd', { text: collection.specialUse ?? 'none' }),
+      h('dt', { text: 'Documents' }), h('dd', { text: String(collection.documents) }),
+      h('dt', { text: 'Size' }), h('dd', { text: bytes(collection.size) }));
+  }
+
+  // A new parent is any collection outside the moved one's own subtree.
+  function parentOptions(collection) {
+    const inside = (c) => c.name === collection.name || c.name.startsWith(`${collection.name}/`);
+    return [h('option', { value: '', text: '(top level)' }),
+      all.filter((c) => !inside(c)).map((c) => h('option', { value: c.name, text: c.name, selected: c.id === collection.parentId }))];
+  }
+
+  function refreshDetail(collection) {
+    selected = collection;
+    const chosen = panel.parent.value;
+    clear(panel.parent).append(...parentOptions(collection).flat());
+    if ([...panel.parent.options].some((o) => o.value === chosen)) panel.parent.value = chosen;
+    const fresh = facts(collection);
+    panel.facts.replaceWith(fresh);
+    panel = { ...panel, collection, facts: fresh };
+  }
+
   function drawDetail(collection) {
     selected = collection;
+    panel = null;
     for (const button of tree.querySelectorAll('button.node')) {
       button.setAttribute('aria-pressed', collection && button.dataset.collection === collection.name ? 'true' : 'false');
     }
@@ -79,10 +110,7 @@ export function render(main, { session }) {
     }
     // Rename and move in one: a new last level and a new parent (none of its own subtree).
     const newName = h('input', { name: 'newName', value: collection.leaf, required: true, autocomplete: 'off' });
-    const inside = (c) => c.name === collection.name || c.name.startsWith(`${collection.name}/`);
-    const parent = h('select', { name: 'parent' },
-      h('option', { value: '', text: '(top level)' }),
-      all.filter((c) => !inside(c)).map((c) => h('option', { value: c.name, text: c.name, selected: c.id === collection.parentId })));
+    const parent = h('select', { name: 'parent' }, parentOptions(collection));
     const rename = h('form', { class: 'inline-form', id: 'rename-collection' },
       h('div', { class: 'row' }, field('New name', newName), field('New parent', parent)),
       h('button', { type: 'submit', text: 'Rename or move' }));
@@ -113,13 +141,10 @@ export function render(main, { session }) {
         }
       },
     });
+    panel = { collection, facts: facts(collection), parent };
     clear(detail).append(
       h('h2', { text: collection.name }),
-      h('dl', {},
-        h('dt', { text: 'Id' }), h('dd', { text: String(collection.id) }),
-        h('dt', { text: 'Special use' }), h('dd', { text: collection.specialUse ?? 'none' }),
-        h('dt', { text: 'Documents' }), h('dd', { text: String(collection.documents) }),
-        h('dt', { text: 'Size' }), h('dd', { text: bytes(collection.size) })),
+      panel.facts,
       rename,
       remove,
       settingsPanel(collection),
