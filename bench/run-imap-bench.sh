@@ -4,6 +4,7 @@
 #   bench/run-imap-bench.sh                 # about 8 minutes on 2 cores (N=20,000)
 #   N=1000 IDLE_CONNECTIONS=200 IDLE_STEPS= APPEND_ROUNDS=1 bench/run-imap-bench.sh   # a quick smoke run
 #   ONLY=append bench/run-imap-bench.sh     # APPEND alone (about 2 minutes), medians printed
+#   ONLY=sync bench/run-imap-bench.sh       # the fill and the cold and warm syncs alone, medians printed
 # Needs the .NET SDK; installs dovecot-imapd and postgresql when they are missing.
 set -euo pipefail
 
@@ -175,10 +176,30 @@ say "starting DocStore (IMAP $docstore_port) and Dovecot (IMAP $dovecot_port) in
 start_docstore
 start_dovecot
 
+# ONLY=append or ONLY=sync: that part alone, medians on the terminal, RESULTS.md left as it is.
+quick_summary() {
+    python3 - "$results" <<'PY'
+import json, statistics, sys, collections
+rates = collections.defaultdict(list)
+notes = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    rates[(r["Server"], r["Metric"])].append(r["Value"])
+    notes[(r["Server"], r["Metric"])].append(r.get("Detail", ""))
+for (server, metric), values in sorted(rates.items()):
+    print(f"{server:16} {metric:18} median {statistics.median(values):7.0f}  {sorted(round(v) for v in values)}")
+    for note in notes[(server, metric)]:
+        if note: print(f"{'':16}   {note}")
+PY
+    say "done; logs and raw results in $work"
+    exit 0
+}
+
 say "1. APPEND, alternating which server goes first per round so both see the same machine load"
 # DocStore's rounds include its search indexer, which works beside the APPENDs; what it has left
 # when a round ends is finished before anything else is measured, so the next round (often
 # Dovecot's) does not share the cores with it.
+if [ "${ONLY:-}" = sync ]; then APPEND_ROUNDS=0; fi
 for round in $(seq "$APPEND_ROUNDS"); do
     order=(docstore sdbox)
     if [ $((round % 2)) -eq 0 ]; then order=(sdbox docstore); fi
@@ -193,20 +214,7 @@ for round in $(seq "$APPEND_ROUNDS"); do
         unset -n target
     done
 done
-if [ "${ONLY:-}" = append ]; then
-    # A quick APPEND-only run: medians on the terminal, RESULTS.md left as it is.
-    python3 - "$results" <<'PY'
-import json, statistics, sys, collections
-rates = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    rates[(r["Server"], r["Metric"])].append(r["Value"])
-for (server, metric), values in sorted(rates.items()):
-    print(f"{server:16} {metric:12} median {statistics.median(values):7.0f}  {sorted(values)}")
-PY
-    say "done; logs and raw results in $work"
-    exit 0
-fi
+if [ "${ONLY:-}" = append ]; then quick_summary; fi
 
 say "filling a mailbox of $N messages on each server"
 for server in docstore sdbox maildir; do
@@ -232,6 +240,8 @@ for repetition in $(seq "$REPETITIONS"); do
         unset -n target
     done
 done
+
+if [ "${ONLY:-}" = sync ]; then quick_summary; fi
 
 say "3. STORE, one message per command, the servers taking turns per repetition"
 for repetition in $(seq "$REPETITIONS"); do
