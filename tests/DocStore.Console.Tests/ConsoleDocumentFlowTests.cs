@@ -10,6 +10,54 @@ public sealed partial class ConsoleFlowTests
     // The background indexer makes an upload searchable within a poll; the bound is for a loaded 2-core machine.
     private static readonly TimeSpan IndexBound = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The document browser shows the collection chosen last, even when the list of the one
+    /// chosen before it answers later (it drew over the newer list before).
+    /// </summary>
+    [Fact]
+    public async Task The_document_list_shows_the_collection_chosen_last_when_an_earlier_choice_answers_later()
+    {
+        using (var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 })
+        {
+            await imap.ConnectAsync("127.0.0.1", fixture.Server.TlsPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
+            await imap.AuthenticateAsync("admin", fixture.AdminPassword);
+            var root = imap.GetFolder(imap.PersonalNamespaces[0]);
+            var full = await root.CreateAsync("Race-Full", true);
+            await root.CreateAsync("Race-Empty", true);
+            var message = new MimeKit.MimeMessage { Subject = "Only in Race-Full" };
+            message.From.Add(MimeKit.MailboxAddress.Parse("clerk@example.com"));
+            message.Body = new MimeKit.TextPart("plain") { Text = "filed" };
+            await full!.AppendAsync(new MailKit.AppendRequest(message));
+            await imap.DisconnectAsync(quit: true);
+        }
+        var (context, page, _) = await fixture.NewPageAsync();
+        await using var _ = context;
+        await SignInAsync(page, "admin", fixture.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Documents" }).ClickAsync();
+        await Expect(page.Locator("#documents-table caption")).ToBeVisibleAsync();
+        async Task<string> Id(string name) =>
+            (await page.Locator("#collection option", new() { HasText = $"{name} (" }).GetAttributeAsync("value"))!;
+        var (fullId, emptyId) = (await Id("Race-Full"), await Id("Race-Empty"));
+
+        // Race-Full's list is held until Race-Empty's has been drawn.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == $"/api/collections/{fullId}/documents/page", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        var heldAnswer = page.WaitForResponseAsync(r => r.Url.Contains($"/api/collections/{fullId}/documents/page", StringComparison.Ordinal));
+        await page.Locator("#collection").SelectOptionAsync(fullId);
+        await page.Locator("#collection").SelectOptionAsync(emptyId);
+        await Expect(page.Locator("#documents-table caption")).ToHaveTextAsync("0 documents, page 1 of 1");
+        release.SetResult();
+        await heldAnswer;
+        // The late answer has been read; give the page a moment to (wrongly) draw it.
+        await page.WaitForTimeoutAsync(500);
+        await Expect(page.Locator("#documents-table caption")).ToHaveTextAsync("0 documents, page 1 of 1");
+        await Expect(page.Locator("#documents-table tr[data-title='Only in Race-Full']")).ToHaveCountAsync(0);
+    }
+
     [Fact]
     public async Task An_administrator_shares_a_collection_uploads_a_pdf_finds_it_by_a_word_inside_previews_deletes_and_restores_it()
     {

@@ -14,6 +14,10 @@ export function render(main) {
   const uploadForm = h('div');
   const list = h('div');
   const side = h('section', { class: 'detail-panel', 'aria-live': 'polite', id: 'document-detail' });
+  // A slower earlier answer must not draw over a newer one (a collection, page or document
+  // chosen while the previous one was still loading).
+  let loads = 0;
+  let details = 0;
   main.append(picker, uploadForm, status, list, side);
   start();
 
@@ -57,8 +61,10 @@ export function render(main) {
   }
 
   async function load() {
+    const mine = ++loads;
     try {
       const page = await get(`/api/collections/${state.collection}/documents/page${query({ page: state.page, pageSize: PAGE_SIZE, sort: state.sort, order: state.order })}`);
+      if (mine !== loads) return;
       const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
       clear(list).append(
         h('table', { id: 'documents-table' },
@@ -79,7 +85,7 @@ export function render(main) {
           h('button', { type: 'button', disabled: page.page <= 1, onclick: () => turn(-1), text: 'Previous page' }),
           h('button', { type: 'button', disabled: page.page >= pages, onclick: () => turn(1), text: 'Next page' })));
     } catch (error) {
-      clear(list).append(notice('error', error.message));
+      if (mine === loads) clear(list).append(notice('error', error.message));
     }
   }
 
@@ -116,8 +122,10 @@ export function render(main) {
   }
 
   async function openDetail(id) {
+    const mine = ++details;
     try {
       const [document, versions] = await Promise.all([get(`/api/documents/${id}`), get(`/api/documents/${id}/versions`)]);
+      if (mine !== details) return;
       const current = versions.find((v) => v.number === document.currentVersion);
       const item = { id, title: document.title, kind: document.kind, mediaType: current?.mediaType };
       const tags = h('input', { name: 'tags', value: document.tags.join(' '), autocomplete: 'off' });

@@ -5,12 +5,16 @@ import { get, post } from '../api.js';
 export function render(main) {
   const status = h('div', { 'aria-live': 'polite' });
   const list = h('div');
+  // A slower earlier answer must not draw over a newer one (two restores in a row).
+  let loads = 0;
   main.append(h('p', { class: 'hint', text: 'Deleted documents stay here until the retention period ends; restore puts one back in the collection it came from.' }), status, list);
   load();
 
   async function load() {
+    const mine = ++loads;
     try {
       const trashed = await get('/api/trash');
+      if (mine !== loads) return;
       clear(list).append(h('table', { id: 'trash-table' },
         h('caption', { text: `${count(trashed.length, 'document')} in the trash` }),
         h('thead', {}, h('tr', {}, ['Title', 'Kind', 'Deleted', 'Filed', ''].map((c) => h('th', { scope: 'col', text: c })))),
@@ -21,7 +25,7 @@ export function render(main) {
           h('td', { class: 'nowrap', text: when(d.createdAt) }),
           h('td', {}, h('button', { type: 'button', 'aria-label': `Restore ${d.title}`, onclick: () => restore(d), text: 'Restore' })))))));
     } catch (error) {
-      clear(list).append(notice('error', error.message));
+      if (mine === loads) clear(list).append(notice('error', error.message));
     }
   }
 
