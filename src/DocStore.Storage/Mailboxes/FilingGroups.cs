@@ -58,8 +58,10 @@ internal sealed class FilingGroups<TKey, TRequest, TResult>(int maxGroup, Func<E
             await FileGroupAsync([own], fileTogether);
             if (TakeWaiting(key) is { } next)
             {
-                // The filings that came meanwhile are filed behind this answer, not before it.
-                _ = FileRestAsync(key, next, fileTogether);
+                // The filings that came meanwhile are filed behind this answer, not before it, and
+                // outside this filer's context: its logging scope and any ambient transaction
+                // (System.Transactions flows with it) belong to this APPEND, not to the others'.
+                ThreadPool.UnsafeQueueUserWorkItem(_ => _ = FileRestAsync(key, next, fileTogether), null);
             }
         }
         return await own.Done.Task;

@@ -104,6 +104,37 @@ public sealed class FilingGroupsTests
         Assert.Equal([["a"], ["b", "connection lost"]], groups);
     }
 
+    /// <summary>
+    /// The groups filed after the first filer's own are filed outside its context: its logging
+    /// scope, and any ambient transaction it runs in, belong to its APPEND only.
+    /// </summary>
+    [Fact]
+    public async Task The_groups_after_the_first_filing_run_outside_the_first_filers_context()
+    {
+        var filings = new FilingGroups<int, string, string>(maxGroup: 32, RolledBack);
+        var contexts = new List<string?>();
+        Task<IReadOnlyList<string>> File(IReadOnlyList<string> requests)
+        {
+            lock (contexts)
+            {
+                contexts.Add(Context.Value);
+            }
+            return FileAsync(requests);
+        }
+        Context.Value = "a's context";
+        var first = filings.FileAsync(1, "a", File);
+        Context.Value = null;
+        var rest = filings.FileAsync(1, "b", File);
+
+        gate.SetResult();
+
+        Assert.Equal("a filed", await first);
+        Assert.Equal("b filed", await rest);
+        Assert.Equal(["a's context", null], contexts);
+    }
+
+    private static readonly AsyncLocal<string?> Context = new();
+
     // As PostgreSQL's refusals (PostgresException in MailboxStore): the group rolled back whole.
     private static bool RolledBack(Exception e) => e is InvalidOperationException;
 
