@@ -5,6 +5,7 @@
 #   N=1000 IDLE_CONNECTIONS=200 IDLE_STEPS= APPEND_ROUNDS=1 bench/run-imap-bench.sh   # a quick smoke run
 #   ONLY=append bench/run-imap-bench.sh     # APPEND alone (about 2 minutes), medians printed
 #   ONLY=sync bench/run-imap-bench.sh       # the fill and the cold and warm syncs alone, medians printed
+#   HUGE_PAGES=1 bench/run-imap-bench.sh    # with huge pages reserved for DocStore's PostgreSQL
 # Needs the .NET SDK; installs dovecot-imapd and postgresql when they are missing.
 set -euo pipefail
 
@@ -153,6 +154,7 @@ sys.exit(0 if data["lag"] == 0 else 1)' 2>/dev/null; then return; fi
 cleanup() {
     stop_docstore
     stop_dovecot
+    if [ -n "${hugepages_before:-}" ]; then sysctl -qw vm.nr_hugepages="$hugepages_before"; fi
     rm -rf "$work/docstore" "$work/dovecot/home"
 }
 trap cleanup EXIT
@@ -175,6 +177,16 @@ maildir=(--server dovecot-maildir --port "$dovecot_port" --user maildir --passwo
 say "starting DocStore (IMAP $docstore_port) and Dovecot (IMAP $dovecot_port) in $work"
 start_docstore
 start_dovecot
+# HUGE_PAGES=1: reserve the huge pages DocStore's start-up advice names for its PostgreSQL (a
+# deployment setting; Dovecot maps files and gains nothing), restored when the run ends.
+hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+if [ "${HUGE_PAGES:-}" = 1 ]; then
+    pages=$(su postgres -s /bin/bash -c "psql -h $work/docstore/postgres/socket -p 5432 -U docstore -d docstore -X -q -At -c 'SHOW shared_memory_size_in_huge_pages'")
+    sysctl -qw vm.nr_hugepages="$pages"
+    say "reserved $pages huge pages for DocStore's PostgreSQL; restarting it"
+    stop_docstore
+    start_docstore
+fi
 
 # ONLY=append or ONLY=sync: that part alone, medians on the terminal, RESULTS.md left as it is.
 quick_summary() {
@@ -287,7 +299,7 @@ Sync: sign-in untimed; SELECT + UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZ
 (From To Cc Subject Date Message-ID References In-Reply-To Content-Type)]) is the first sync; then
 FETCH of the newest 200 messages' BODY.PEEK[], timed apart (sync and STORE start once DocStore's search
 index has caught up with the fill); cold = first sync after restarting both
-servers (page cache dropped: $caches_dropped), anew before each server's cold sync, warm = the same again at
+servers (page cache dropped: $caches_dropped; huge pages for DocStore's PostgreSQL: $([ "${HUGE_PAGES:-}" = 1 ] && echo yes || echo no)), anew before each server's cold sync, warm = the same again at
 once; $REPETITIONS repetitions, the servers taking turns.
 STORE: $STORE_COUNT x UID STORE uid +FLAGS.SILENT (\\Seen) per repetition on the N-message mailbox,
 sequential = each command waits for its OK; pipelined = 32 in flight, with (\\Flagged); the servers take

@@ -121,6 +121,10 @@ internal static class ServeCommand
             app.MapConsole();
             app.MapDocumentApi();
             await WarmUpAsync(app.Services, database, startupLogger, cancellationToken);
+            if (await database.HugePagesAdviceAsync(cancellationToken) is { } hugePages)
+            {
+                startupLogger.LogInformation("{HugePages}", hugePages);
+            }
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -122,6 +122,32 @@ public sealed class DocStoreDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For the embedded cluster on this machine: what to tell the operator about huge pages
+    /// (<see cref="HugePages.Advice"/>), or null. Null for an external server, whose machine's
+    /// memory this process cannot see, and where PostgreSQL cannot say (before version 15).
+    /// </summary>
+    public async Task<string?> HugePagesAdviceAsync(CancellationToken cancellationToken)
+    {
+        if (embedded is null || !File.Exists("/proc/meminfo"))
+        {
+            return null;
+        }
+        try
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            var (setting, pages, size) = await connection.QuerySingleAsync<(string, string, string)>(new CommandDefinition(
+                "SELECT current_setting('huge_pages'), current_setting('shared_memory_size_in_huge_pages'), current_setting('shared_memory_size')",
+                cancellationToken: cancellationToken));
+            return HugePages.Advice(await File.ReadAllTextAsync("/proc/meminfo", cancellationToken), setting,
+                long.TryParse(pages, System.Globalization.CultureInfo.InvariantCulture, out var needed) ? needed : -1, size);
+        }
+        catch (PostgresException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Applies pending migrations; a second run does nothing.</summary>
     public Task<MigrationResult> MigrateAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).MigrateAsync(cancellationToken);
