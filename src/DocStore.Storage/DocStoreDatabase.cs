@@ -125,7 +125,8 @@ public sealed class DocStoreDatabase : IAsyncDisposable
     /// <summary>
     /// For the embedded cluster on this machine: what to tell the operator about huge pages
     /// (<see cref="HugePages.Advice"/>), or null. Null for an external server, whose machine's
-    /// memory this process cannot see, and where PostgreSQL cannot say (before version 15).
+    /// memory this process cannot see, where PostgreSQL cannot say (before version 15), and when
+    /// either cannot be read.
     /// </summary>
     public async Task<string?> HugePagesAdviceAsync(CancellationToken cancellationToken)
     {
@@ -142,8 +143,9 @@ public sealed class DocStoreDatabase : IAsyncDisposable
             return HugePages.Advice(await File.ReadAllTextAsync("/proc/meminfo", cancellationToken), setting,
                 long.TryParse(pages, System.Globalization.CultureInfo.InvariantCulture, out var needed) ? needed : -1, size);
         }
-        catch (PostgresException)
+        catch (Exception e) when (e is NpgsqlException or IOException)
         {
+            // Advice only: start-up goes on without it.
             return null;
         }
     }
