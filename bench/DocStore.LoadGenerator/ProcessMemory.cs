@@ -5,7 +5,8 @@ namespace DocStore.LoadGenerator;
 /// <summary>
 /// A server's memory as the sum of PSS (proportional set size: private pages plus each shared
 /// page divided by its sharers) over the given processes and all their descendants, read from
-/// <c>/proc/PID/smaps_rollup</c>, so forked workers sharing one binary are not counted N times.
+/// <c>/proc/PID/smaps_rollup</c>, so forked workers sharing one binary are not counted N times;
+/// plus the machine's huge pages in use when the server maps any (PSS leaves them out).
 /// </summary>
 internal static class ProcessMemory
 {
@@ -13,12 +14,18 @@ internal static class ProcessMemory
     {
         var pids = WithDescendants(roots);
         long kib = 0;
+        var onHugePages = false;
         foreach (var pid in pids)
         {
-            kib += PssKib(pid);
+            var (pss, hugetlb) = ReadKib(pid);
+            kib += pss;
+            onHugePages |= hugetlb > 0;
         }
 
-        return (kib / 1024.0, pids.Count);
+        // Huge pages (hugetlb) are not in PSS, and each process's smaps shows only the ones it
+        // touched: a PostgreSQL whose shared memory is on them (HUGE_PAGES=1) is charged every
+        // huge page in use on the machine (reserved for it alone in the bench) instead.
+        return ((kib + (onHugePages ? HugePagesInUseKib() : 0)) / 1024.0, pids.Count);
     }
 
     /// <summary>
@@ -98,23 +105,43 @@ internal static class ProcessMemory
         }
     }
 
-    private static long PssKib(int pid)
+    /// <summary>PSS, and the huge pages the process maps (which PSS leaves out), from smaps_rollup.</summary>
+    private static (long Pss, long Hugetlb) ReadKib(int pid)
     {
+        long pss = 0, hugetlb = 0;
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
             {
                 if (line.StartsWith("Pss:", StringComparison.Ordinal))
                 {
-                    return long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                    pss = Kib(line);
+                }
+                else if (line.StartsWith("Private_Hugetlb:", StringComparison.Ordinal) || line.StartsWith("Shared_Hugetlb:", StringComparison.Ordinal))
+                {
+                    hugetlb += Kib(line);
                 }
             }
         }
         catch (IOException)
         {
-            return 0;
+            // The process ended meanwhile.
         }
 
-        return 0;
+        return (pss, hugetlb);
     }
+
+    /// <summary>(HugePages_Total - HugePages_Free) x Hugepagesize, from /proc/meminfo.</summary>
+    private static long HugePagesInUseKib()
+    {
+        var fields = File.ReadLines("/proc/meminfo")
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        long Value(string name) => long.Parse(fields[name].Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        return (Value("HugePages_Total") - Value("HugePages_Free")) * Value("Hugepagesize");
+    }
+
+    private static long Kib(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 }

@@ -8,6 +8,8 @@ namespace DocStore.Storage.Embedded;
 /// but gets them only where the administrator reserved some (<c>vm.nr_hugepages</c>); without
 /// them every backend maps the shared buffers 4 KiB at a time, and on the 2-core test VM first
 /// syncs of 20,000 messages ran about 1.3 times faster with them (bench/RESULTS.md, session 17).
+/// The price: reserved huge pages are resident from the start (on ordinary pages only the shared
+/// buffers touched so far are), about 110 MB more at start-up with the default 128 MB.
 /// </summary>
 public static class HugePages
 {
@@ -29,7 +31,8 @@ public static class HugePages
         return Field(meminfo, "HugePages_Total") == 0
             ? $"PostgreSQL's shared memory ({sharedMemorySize}) is on ordinary pages: this machine has no huge pages reserved. "
               + $"Reserving {pagesNeeded.ToString(CultureInfo.InvariantCulture)} (as root: sysctl -w vm.nr_hugepages={pagesNeeded.ToString(CultureInfo.InvariantCulture)}, "
-              + "and the same in /etc/sysctl.d to keep it) and restarting DocStore made first syncs about 1.3 times faster on a 2-core test machine"
+              + "and the same in /etc/sysctl.d to keep it) and restarting DocStore made first syncs about 1.3 times faster on a 2-core test machine; "
+              + "the reserved pages are held in memory whether PostgreSQL has filled them yet or not"
             : null;
     }
 
