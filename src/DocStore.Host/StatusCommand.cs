@@ -23,6 +23,10 @@ internal static class StatusCommand
             Console.WriteLine($"Data folder:   {HostSettings.DataDirectoryOf(cli.Configuration)}");
             Console.WriteLine($"Database:      {(database.Healthy ? "ok" : "FAILING")}: {database.Summary}");
             Console.WriteLine($"Schema:        version {cli.Migration.CurrentVersion}");
+            if (await cli.Database.HugePagesAdviceAsync(cancellationToken) is { } hugePages)
+            {
+                Console.WriteLine($"Huge pages:    {hugePages}");
+            }
 
             await using var connection = await cli.Database.DataSource.OpenConnectionAsync(cancellationToken);
             var counts = await connection.QuerySingleAsync<(long Users, long Groups, long Collections, long Documents, long Blobs, long Bytes)>(new CommandDefinition("""
