@@ -179,8 +179,8 @@ start_docstore
 start_dovecot
 # HUGE_PAGES=1: reserve the huge pages DocStore's start-up advice names for its PostgreSQL (a
 # deployment setting; Dovecot maps files and gains nothing), restored when the run ends.
-hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
 if [ "${HUGE_PAGES:-}" = 1 ]; then
+    hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
     pages=$(su postgres -s /bin/bash -c "psql -h $work/docstore/postgres/socket -p 5432 -U docstore -d docstore -X -q -At -c 'SHOW shared_memory_size_in_huge_pages'")
     sysctl -qw vm.nr_hugepages="$pages"
     say "reserved $pages huge pages for DocStore's PostgreSQL; restarting it"

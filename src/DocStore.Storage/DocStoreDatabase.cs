@@ -130,17 +130,23 @@ public sealed class DocStoreDatabase : IAsyncDisposable
     /// </summary>
     public async Task<string?> HugePagesAdviceAsync(CancellationToken cancellationToken)
     {
-        if (embedded is null || !File.Exists("/proc/meminfo"))
+        if (embedded is null)
         {
             return null;
         }
         try
         {
+            // PostgreSQL is asked only on a machine with none reserved (no /proc: an IOException).
+            var meminfo = await File.ReadAllTextAsync("/proc/meminfo", cancellationToken);
+            if (HugePages.Reserved(meminfo) != 0)
+            {
+                return null;
+            }
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
             var (setting, pages, size) = await connection.QuerySingleAsync<(string, string, string)>(new CommandDefinition(
                 "SELECT current_setting('huge_pages'), current_setting('shared_memory_size_in_huge_pages'), current_setting('shared_memory_size')",
                 cancellationToken: cancellationToken));
-            return HugePages.Advice(await File.ReadAllTextAsync("/proc/meminfo", cancellationToken), setting,
+            return HugePages.Advice(meminfo, setting,
                 long.TryParse(pages, System.Globalization.CultureInfo.InvariantCulture, out var needed) ? needed : -1, size);
         }
         catch (Exception e) when (e is NpgsqlException or IOException)

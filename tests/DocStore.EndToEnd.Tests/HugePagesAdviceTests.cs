@@ -19,10 +19,7 @@ public sealed class HugePagesAdviceTests
         var status = await DocStoreProcess.RunAsync(null, "status", "--data-dir", directory.Path);
 
         Assert.True(status.ExitCode == 0, status.Output);
-        var reserved = File.ReadAllLines("/proc/meminfo")
-            .Where(l => l.StartsWith("HugePages_Total:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l["HugePages_Total:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
-            .Single();
+        var reserved = DocStore.Storage.Embedded.HugePages.Reserved(await File.ReadAllTextAsync("/proc/meminfo"));
         if (reserved == 0)
         {
             Assert.Matches(@"Reserving \d+ \(as root: sysctl -w vm\.nr_hugepages=\d+", server.Output);

@@ -98,7 +98,7 @@ public sealed class SessionWarmUpTests(MigratedDatabase database) : IClassFixtur
     [Fact]
     public async Task The_session_warm_up_runs_a_first_sync_past_the_tier_one_threshold()
     {
-        var (store, probe) = OneCallAtATime.Wrap(new MailboxStore(database.DataSource), slow: "");
+        var (store, probe) = OneCallAtATime.Wrap(new MailboxStore(database.DataSource));
 
         await WarmUpInScopeAsync(store, _ => Task.CompletedTask);
 
@@ -187,7 +187,7 @@ public class OneCallAtATime : DispatchProxy
 {
     private static readonly MethodInfo RunTyped = typeof(OneCallAtATime).GetMethod(nameof(RunAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private IMailboxStore target = null!;
-    private string slow = "";
+    private string? slow;
     private int atOnce;
     private int mostAtOnce;
     private int slowCalls;
@@ -200,7 +200,7 @@ public class OneCallAtATime : DispatchProxy
     /// <summary>How often the store's method of this name was called.</summary>
     public int Calls(string method) => calls.GetValueOrDefault(method);
 
-    public static (IMailboxStore Store, OneCallAtATime Probe) Wrap(IMailboxStore target, string slow)
+    public static (IMailboxStore Store, OneCallAtATime Probe) Wrap(IMailboxStore target, string? slow = null)
     {
         var store = Create<IMailboxStore, OneCallAtATime>();
         var probe = (OneCallAtATime)(object)store;

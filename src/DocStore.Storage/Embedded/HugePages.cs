@@ -28,7 +28,7 @@ public static class HugePages
         {
             return null;
         }
-        return Field(meminfo, "HugePages_Total") == 0
+        return Reserved(meminfo) == 0
             ? $"PostgreSQL's shared memory ({sharedMemorySize}) is on ordinary pages: this machine has no huge pages reserved. "
               + $"Reserving {pagesNeeded.ToString(CultureInfo.InvariantCulture)} (as root: sysctl -w vm.nr_hugepages={pagesNeeded.ToString(CultureInfo.InvariantCulture)}, "
               + "and the same in /etc/sysctl.d to keep it) and restarting DocStore made first syncs about 1.3 times faster on a 2-core test machine; "
@@ -36,12 +36,13 @@ public static class HugePages
             : null;
     }
 
-    private static long? Field(string meminfo, string name)
+    /// <summary>The huge pages reserved on the machine (<c>HugePages_Total</c>), or null when <paramref name="meminfo"/> does not say.</summary>
+    public static long? Reserved(string meminfo)
     {
         foreach (var line in meminfo.Split('\n'))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && line.AsSpan(0, colon).SequenceEqual(name)
+            if (colon > 0 && line.AsSpan(0, colon).SequenceEqual("HugePages_Total")
                 && long.TryParse(line.AsSpan(colon + 1).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
             {
                 return value;

@@ -85,13 +85,13 @@ export function render(main, { session }) {
   function parentOptions(collection) {
     const inside = (c) => c.name === collection.name || c.name.startsWith(`${collection.name}/`);
     return [h('option', { value: '', text: '(top level)' }),
-      all.filter((c) => !inside(c)).map((c) => h('option', { value: c.name, text: c.name, selected: c.id === collection.parentId }))];
+      ...all.filter((c) => !inside(c)).map((c) => h('option', { value: c.name, text: c.name, selected: c.id === collection.parentId }))];
   }
 
   function refreshDetail(collection) {
     selected = collection;
     const chosen = panel.parent.value;
-    clear(panel.parent).append(...parentOptions(collection).flat());
+    clear(panel.parent).append(...parentOptions(collection));
     if ([...panel.parent.options].some((o) => o.value === chosen)) panel.parent.value = chosen;
     const fresh = facts(collection);
     panel.facts.replaceWith(fresh);
